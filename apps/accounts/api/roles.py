@@ -1,0 +1,68 @@
+"""Roles (and the privileges they grant) and the privilege list (one row per right)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.accounts import services
+from apps.accounts.api._common import right_in_path, validated
+from apps.accounts.models import Privilege, Role
+from apps.accounts.rights import Right, crud_rights
+from apps.accounts.serializers import (
+    PrivilegeSerializer,
+    RightSerializer,
+    RoleSerializer,
+)
+from apps.core.filters import filterset_for
+from apps.core.viewsets import CrudViewSet, ReadOnlyViewSet
+
+
+class RoleViewSet(CrudViewSet):
+    queryset = Role.objects.prefetch_related("privileges").order_by("name")
+    serializer_class = RoleSerializer
+    filterset_class = filterset_for(Role, by_name={"user": "users__username"}, fields=("enabled",))
+    rights = {
+        **crud_rights("ROLE", "ROLES"),
+        "privilege_grant": Right.ADD_PRIVILEGE,
+        "privilege_remove": Right.DELETE_PRIVILEGE,
+    }
+
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.role_create(by=self.request.user, fields=serializer.validated_data)
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.role_update(
+            role=serializer.instance, by=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance) -> None:
+        services.role_delete(role=instance, by=self.request.user)
+
+    @extend_schema(request=RightSerializer, responses={201: RoleSerializer}, summary="Grant a privilege to the role")
+    @action(detail=True, methods=["post"], url_path="privileges")
+    def privilege_grant(self, request, id=None):
+        role = self.get_object()
+        data = validated(RightSerializer, request)
+        services.role_privilege_grant(role=role, right=data["right"], by=request.user)
+        return Response(RoleSerializer(Role.objects.get(pk=role.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None}, summary="Remove a privilege from the role")
+    @action(detail=True, methods=["delete"], url_path=r"privileges/(?P<right>[^/]+)")
+    def privilege_remove(self, request, id=None, right=None):
+        role = self.get_object()
+        services.role_privilege_remove(role=role, right=right_in_path(right), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PrivilegeViewSet(ReadOnlyViewSet):
+    """One privilege per right; they are seeded with the rights list, not created here."""
+
+    queryset = Privilege.objects.order_by("right")
+    serializer_class = PrivilegeSerializer
+    filterset_class = filterset_for(Privilege, fields=("right",))
+    search_fields = ["name", "right"]
+    ordering_fields = ["name", "right", "created"]
+    rights = crud_rights("PRIVILEGE", "PRIVILEGES", actions=("list", "retrieve"))

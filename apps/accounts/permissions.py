@@ -1,0 +1,38 @@
+"""The DRF permission every API view uses: each action declares the right it needs."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from apps.accounts.selectors import user_has_right
+
+PUBLIC = "PUBLIC"
+AUTHENTICATED = "AUTHENTICATED"
+
+
+def required_right(view) -> str | None:
+    """The right a view's current action needs, from ``view.rights`` (action -> right)."""
+    rights = getattr(view, "rights", None)
+    if rights is None:
+        return None
+    action = getattr(view, "action", None) or view.request.method.lower()
+    return rights.get(action)
+
+
+class HasRight(BasePermission):
+    """Deny by default: a view whose action declares no right is refused to everyone."""
+
+    message = "You do not have the right to do this."
+
+    def has_permission(self, request, view) -> bool:
+        right = required_right(view)
+        if right == PUBLIC:
+            return True
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if right is None:
+            return False
+        if right == AUTHENTICATED:
+            return True
+        self.message = f"You need the {right} right to do this."
+        return user_has_right(request.user, right)

@@ -1,0 +1,38 @@
+"""Creating, changing and deleting roles (their privileges: see grants)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from apps.accounts.models import Role
+from apps.accounts.services._audit import audit
+
+
+def role_create(*, by, fields: dict[str, Any]) -> Role:
+    role = Role(**fields)
+    if getattr(by, "is_authenticated", False):
+        role.owner = by
+    with transaction.atomic():
+        role.full_clean()
+        role.save()
+        audit(by=by, obj=role, text=f"created role {role.name}")
+    return role
+
+
+def role_update(*, role: Role, by, fields: dict[str, Any]) -> Role:
+    for name, value in fields.items():
+        setattr(role, name, value)
+    with transaction.atomic():
+        role.full_clean()
+        role.save()
+        audit(by=by, obj=role, text=f"updated {', '.join(sorted(fields))} of role {role.name}")
+    return role
+
+
+def role_delete(*, role: Role, by) -> None:
+    """Delete the role; its users lose the rights it granted."""
+    with transaction.atomic():
+        audit(by=by, obj=role, text=f"deleted role {role.name}")
+        role.delete()

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from apps.calls.models import Call, Event, Join, MetricSample
+from apps.core.admin_site import register_base
+
+register_base(Call, Event)
+
+
+@admin.register(MetricSample)
+class MetricSampleAdmin(admin.ModelAdmin):
+    list_display = ("processor", "name", "value", "created")
+
+
+@admin.register(Join)
+class JoinAdmin(admin.ModelAdmin):
+    list_display = ("tracking", "target", "created", "expires")

@@ -1,0 +1,48 @@
+"""The calls API: calls (read and delete), their events and metric samples (read only)."""
+
+from __future__ import annotations
+
+from rest_framework import mixins
+from rest_framework.routers import BaseRouter
+
+from apps.accounts.rights import crud_rights
+from apps.calls import serializers as s
+from apps.calls import services
+from apps.calls.models import Call, Event, MetricSample
+from apps.core.filters import filterset_for
+from apps.core.viewsets import PlatformViewSet, ReadOnlyViewSet
+
+
+class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin):
+    queryset = Call.objects.select_related("socket", "node", "agent", "worker").order_by("-created")
+    serializer_class = s.CallSerializer
+    filterset_class = filterset_for(
+        Call, by_name=("socket",), by_id=("parent", "task", "version"), fields=("state", "tracking")
+    )
+    ordering_fields = ["name", "created", "started", "finished", "state"]
+    rights = crud_rights("CALL", "CALLS", actions=("list", "retrieve", "destroy"))
+
+    def perform_destroy(self, instance) -> None:
+        services.call_delete(call=instance, by=self.request.user)
+
+
+class EventViewSet(ReadOnlyViewSet):
+    queryset = Event.objects.order_by("created")
+    serializer_class = s.EventSerializer
+    filterset_class = filterset_for(Event, by_id=("call",))
+    ordering_fields = ["name", "created"]
+    rights = crud_rights("EVENT", "EVENTS", actions=("list", "retrieve"))
+
+
+class MetricSampleViewSet(ReadOnlyViewSet):
+    queryset = MetricSample.objects.select_related("processor").order_by("-created")
+    serializer_class = s.MetricSampleSerializer
+    filterset_class = filterset_for(MetricSample, by_name=("processor",), by_id=("call",))
+    ordering_fields = ["name", "created", "value"]
+    rights = crud_rights("METRIC", "METRICS", actions=("list", "retrieve"))
+
+
+def register_routes(router: BaseRouter) -> None:
+    router.register("calls", CallViewSet, basename="call")
+    router.register("events", EventViewSet, basename="event")
+    router.register("metrics", MetricSampleViewSet, basename="metric")

@@ -1,0 +1,85 @@
+"""Reads about calls: provenance (tree, graph, run) and lineage with a depth bound."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from apps.calls.models import Call
+
+MAX_NODES = 5000
+
+
+def _node(call: Call) -> dict[str, Any]:
+    return {
+        "id": str(call.pk), "name": call.name, "state": call.state, "socket": call.socket.name,
+        "processor": call.socket.processor.name, "parent": str(call.parent_id) if call.parent_id else None,
+        "started": call.started, "finished": call.finished,
+        "node": call.node.hostname if call.node_id else None,
+        "agent": call.agent.name if call.agent_id else None,
+        "worker": call.worker.name if call.worker_id else None, "commit": call.commit,
+    }
+
+
+def _calls():
+    return Call.objects.select_related("socket__processor", "node", "agent", "worker")
+
+
+def call_tree(*, call: Call, depth: int = 50) -> dict[str, Any]:
+    """The forward tree from ``call``: its children, their children... (bounded)."""
+    run = list(_calls().filter(tracking=call.tracking)[:MAX_NODES])
+    children: dict[Any, list[Call]] = {}
+    for item in run:
+        children.setdefault(item.parent_id, []).append(item)
+
+    def build(node: Call, level: int) -> dict[str, Any]:
+        entry = _node(node)
+        kids = sorted(children.get(node.pk, []), key=lambda c: c.created) if level < depth else []
+        entry["children"] = [build(kid, level + 1) for kid in kids]
+        return entry
+
+    return build(call, 0)
+
+
+def call_graph(*, call: Call) -> dict[str, Any]:
+    """Every call of the run and the edges between them (value flowed from -> to)."""
+    run = list(_calls().filter(tracking=call.tracking).order_by("created")[:MAX_NODES])
+    ids = [c.pk for c in run]
+    edges = Call.inputs.through.objects.filter(to_call_id__in=ids).values_list("to_call_id", "from_call_id")
+    roots = [c for c in run if c.parent_id is None]
+    return {
+        "run": str(call.tracking),
+        "roots": [str(c.pk) for c in roots],
+        "nodes": [_node(c) for c in run],
+        "edges": [{"from": str(source), "to": str(target)} for source, target in edges],
+    }
+
+
+def call_lineage(*, call: Call, direction: str, depth: int = 10) -> dict[str, Any]:
+    """Calls upstream (what contributed) or downstream (what it affected), up to ``depth`` hops,
+    with the sockets, processors and agents involved."""
+    if direction not in {"upstream", "downstream"}:
+        raise ValueError("direction must be upstream or downstream")
+    related = "inputs" if direction == "upstream" else "consumers"
+    seen: dict[Any, tuple[Call, int]] = {}
+    queue = deque([(call, 0)])
+    while queue and len(seen) < MAX_NODES:
+        current, level = queue.popleft()
+        if level >= depth:
+            continue
+        for neighbour in getattr(current, related).select_related("socket__processor", "node", "agent", "worker"):
+            if neighbour.pk not in seen and neighbour.pk != call.pk:
+                seen[neighbour.pk] = (neighbour, level + 1)
+                queue.append((neighbour, level + 1))
+    calls = [dict(_node(c), depth=d) for c, d in seen.values()]
+    return {
+        "call": str(call.pk), "direction": direction, "depth": depth, "calls": calls,
+        "sockets": sorted({c["socket"] for c in calls}),
+        "processors": sorted({c["processor"] for c in calls}),
+        "agents": sorted({c["agent"] for c in calls if c["agent"]}),
+    }
+
+
+def calls_recent(*, processor, limit: int = 25):
+    """The newest calls of a processor's sockets."""
+    return Call.objects.filter(socket__processor=processor).select_related("socket").order_by("-created")[:limit]

@@ -1,0 +1,98 @@
+"""Roles & Users: ``flow add user|role|privilege``, ``flow ls user -n NAME``, ``flow user add|ls``."""
+
+from __future__ import annotations
+
+import click
+
+from apps.cli.context import Session, pass_session
+from apps.cli.errors import CliError
+from apps.cli.kinds import BY_NAME
+from apps.cli.objects import announce, echo_object, make_list
+from apps.cli.render import echo_json, echo_table
+
+USER = BY_NAME["user"]
+
+user = click.Group("user", help="User commands")
+
+
+@click.command("user")
+@click.option("-n", "--name", prompt="Name", help="User name")
+@click.option("-e", "--email", prompt="Email", help="E-mail address")
+@click.option("-p", "--password", prompt="Password", hide_input=True, confirmation_prompt=True,
+              help="Password (prompted, hidden, when missing)")
+@pass_session
+def add_user(session: Session, name: str, email: str, password: str) -> None:
+    """Add a user (prompts for what is missing)."""
+    created = session.client().post("users/", {"username": name, "email": email, "password": password})
+    announce(session, created, f'User "{name}" added')
+
+
+@click.command("role")
+@click.option("-n", "--name", required=True, help="Role name")
+@click.option("-u", "--user", "username", help="Give this existing role to a user instead")
+@pass_session
+def add_role(session: Session, name: str, username: str | None) -> None:
+    """Add a role, or with -u give an existing role to a user."""
+    client = session.client()
+    if username:
+        target = client.find("users", username)
+        answer = client.post(f"users/{target['id']}/roles/", {"role": name})
+        announce(session, answer or {}, f'Role "{name}" given to "{username}"')
+        return
+    announce(session, client.post("roles/", {"name": name}), f'Role "{name}" added')
+
+
+@click.command("privilege")
+@click.option("-u", "--user", "username", help="User to give the right to")
+@click.option("-r", "--role", help="Role to give the right to")
+@click.option("-n", "--name", "right", required=True, help="The right, e.g. ADD_PROCESSOR")
+@pass_session
+def add_privilege(session: Session, username: str | None, role: str | None, right: str) -> None:
+    """Give a right to a user (-u) or a role (-r)."""
+    if bool(username) == bool(role):
+        raise CliError("give either a user (-u/--user) or a role (-r/--role)")
+    client = session.client()
+    path, name = ("users", username) if username else ("roles", role)
+    holder = client.find(path, name)
+    answer = client.post(f"{path}/{holder['id']}/privileges/", {"right": right.upper()})
+    if session.json_output:
+        echo_json(answer)
+    else:
+        click.echo("Privilege added")
+
+
+@click.command("user")
+@click.option("-n", "--name", help="User name")
+@click.option("--id", "object_id", help="User id")
+@pass_session
+def show_user(session: Session, name: str | None, object_id: str | None) -> None:
+    """A user and their privileges (direct, from roles, revoked)."""
+    target = session.lookup("users", name=name, object_id=object_id)
+    rights = session.client().get(f"users/{target['id']}/rights/") or []
+    if session.json_output:
+        echo_json({**target, "rights": rights})
+        return
+    echo_object(session, USER.columns, target, details=False)
+    roles = target.get("roles")
+    if roles:
+        click.echo("Roles: " + ", ".join(role.get("name", "?") if isinstance(role, dict) else str(role) for role in roles))
+    echo_privileges(target.get("username") or target.get("name"), rights)
+
+
+def echo_privileges(username: str | None, rights: list[dict]) -> None:
+    """The Privileges table; Last Updated and By appear when the server gives them."""
+    headers = ["Name", "Right", "Source", "Effective"]
+    dated = any("lastupdated" in row or "by" in row for row in rights)
+    if dated:
+        headers += ["Last Updated", "By"]
+    rows = []
+    for row in rights:
+        values = [username, row.get("right"), ", ".join(row.get("sources") or []), row.get("effective")]
+        if dated:
+            values += [row.get("lastupdated"), row.get("by")]
+        rows.append(values)
+    echo_table(headers, rows, title="Privileges")
+
+
+user.add_command(add_user, "add")
+user.add_command(make_list(USER), "ls")

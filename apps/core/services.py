@@ -1,0 +1,55 @@
+"""Writes every app shares: create, update and delete an object with validation and audit.
+
+App services call these for plain objects and add their own rules around them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from apps.core.models import Log
+
+M = TypeVar("M", bound=models.Model)
+
+
+def audit_record(*, by, obj: models.Model, text: str, source: str) -> Log:
+    """Write one audit-log entry (who, what, when). Text must never hold a secret."""
+    user = by if getattr(by, "is_authenticated", False) else None
+    return Log.objects.create(
+        user=user, oid=str(obj.pk), discriminator=type(obj).__name__, text=text[:2000], source=source
+    )
+
+
+def object_create(*, model: type[M], by, fields: dict[str, Any], audit: bool = False) -> M:
+    """Validate and save a new object owned by ``by``."""
+    instance = model(**fields)
+    if hasattr(instance, "owner_id") and getattr(by, "is_authenticated", False) and not instance.owner_id:
+        instance.owner = by
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save()
+        if audit:
+            audit_record(by=by, obj=instance, text=f"created {model.__name__} {instance}", source="api")
+    return instance
+
+
+def object_update(*, instance: M, by, fields: dict[str, Any], audit: bool = False) -> M:
+    """Validate and save changed fields."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save()
+        if audit:
+            changed = ", ".join(sorted(fields))
+            audit_record(by=by, obj=instance, text=f"updated {changed} of {instance}", source="api")
+    return instance
+
+
+def object_delete(*, instance: models.Model, by, audit: bool = False) -> None:
+    with transaction.atomic():
+        if audit:
+            audit_record(by=by, obj=instance, text=f"deleted {type(instance).__name__} {instance}", source="api")
+        instance.delete()

@@ -1,0 +1,146 @@
+"""Engine endpoints: the verbs that reach workers (mount, run, cancel), the source of a
+task, and runs of client workflows (pipeline / parallel / funnel).
+
+The verb viewsets have detail actions only, so they add ``processors/{id}/mount/`` and the
+like beside the apps' own CRUD routes without touching them (apps below the engine may not
+import it).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from apps.accounts.rights import Right
+from apps.calls.models import Call
+from apps.calls.serializers import CallSerializer
+from apps.core.errors import NotFound
+from apps.core.viewsets import PlatformViewSet, SafeJSONParser
+from apps.engine.control import call_cancel_request, processor_mount_request, socket_run
+from apps.engine.workflows import workflow_result, workflow_start
+from apps.processors.models import Processor, Socket, Task
+from apps.processors.serializers import ProcessorSerializer
+
+
+class RunRequest(serializers.Serializer):
+    args = serializers.ListField(child=serializers.JSONField(), required=False, default=list)
+    kwargs = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+
+
+class TaskCode(serializers.Serializer):
+    task = serializers.CharField()
+    module = serializers.CharField()
+    source = serializers.CharField(allow_blank=True)
+
+
+class ProcessorMountViewSet(PlatformViewSet):
+    queryset = Processor.objects.all()
+    rights = {"mount": Right.MOUNT_PROCESSOR}
+
+    @extend_schema(request=None, responses={202: ProcessorSerializer})
+    @action(detail=True, methods=["post"])
+    def mount(self, request, id=None):
+        processor = processor_mount_request(processor=self.get_object(), by=request.user)
+        return Response(ProcessorSerializer(processor).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SocketRunViewSet(PlatformViewSet):
+    queryset = Socket.objects.select_related("processor", "queue", "task")
+    rights = {"run": Right.RUN_TASK}
+
+    @extend_schema(request=RunRequest, responses={202: CallSerializer})
+    @action(detail=True, methods=["post"])
+    def run(self, request, id=None):
+        body = RunRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        call = socket_run(socket=self.get_object(), args=body.validated_data["args"],
+                          kwargs=body.validated_data["kwargs"], by=request.user)
+        return Response(CallSerializer(call).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CallCancelViewSet(PlatformViewSet):
+    queryset = Call.objects.select_related("socket")
+    rights = {"cancel": Right.CANCEL_TASK}
+
+    @extend_schema(request=None, responses=CallSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, id=None):
+        call = call_cancel_request(call=self.get_object(), by=request.user)
+        return Response(CallSerializer(call).data)
+
+
+class TaskCodeViewSet(PlatformViewSet):
+    queryset = Task.objects.all()
+    rights = {"code": Right.VIEW_PROCESSOR_CODE}
+
+    @extend_schema(responses=TaskCode)
+    @action(detail=True, methods=["get"])
+    def code(self, request, id=None):
+        task = self.get_object()
+        return Response(TaskCode({"task": task.name, "module": task.module, "source": task.source}).data)
+
+
+class WorkflowRequest(serializers.Serializer):
+    workflow = serializers.JSONField(help_text="A tree of call / pipeline / parallel / funnel nodes.")
+
+
+class RunCall(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    state = serializers.CharField()
+
+
+class RunResponse(serializers.Serializer):
+    run = serializers.UUIDField()
+    state = serializers.CharField()
+    result = serializers.JSONField(required=False, allow_null=True)
+    error = serializers.CharField(required=False)
+    calls = RunCall(many=True)
+
+
+def _calls(tracking) -> list[dict]:
+    rows = Call.objects.filter(tracking=tracking).order_by("created").values("id", "name", "state")
+    return list(rows[:1000])
+
+
+class RunViewSet(viewsets.ViewSet):
+    """A run of a workflow built with the Python client's pipeline, parallel and funnel."""
+
+    lookup_field = "run"
+    parser_classes = [SafeJSONParser]
+    renderer_classes = [JSONRenderer]
+    rights = {"create": Right.RUN_TASK, "retrieve": Right.READ_CALL}
+
+    @extend_schema(request=WorkflowRequest, responses={202: RunResponse})
+    def create(self, request):
+        body = WorkflowRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        tracking, calls = workflow_start(tree=body.validated_data["workflow"], by=request.user)
+        payload = {"run": tracking, "state": "pending",
+                   "calls": [{"id": c.pk, "name": c.name, "state": c.state} for c in calls]}
+        return Response(RunResponse(payload).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=RunResponse)
+    def retrieve(self, request, run=None):
+        try:
+            tracking = uuid.UUID(str(run))
+        except ValueError:
+            raise NotFound("No such run.") from None
+        calls = _calls(tracking)
+        if not calls:
+            raise NotFound("No such run.")
+        payload = {"run": tracking, **workflow_result(tracking=tracking), "calls": calls}
+        return Response(RunResponse(payload).data)
+
+
+def register_routes(router) -> None:
+    router.register("runs", RunViewSet, basename="run")
+    router.register("processors", ProcessorMountViewSet, basename="processor-mount")
+    router.register("sockets", SocketRunViewSet, basename="socket-run")
+    router.register("calls", CallCancelViewSet, basename="call-cancel")
+    router.register("tasks", TaskCodeViewSet, basename="task-code")

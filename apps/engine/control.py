@@ -1,0 +1,47 @@
+"""Operator verbs that reach workers: mount a processor, run a socket, cancel a call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from apps.calls.models import FINAL_STATES, Call
+from apps.core.errors import Conflict
+from apps.engine.dispatch import call_submit
+from apps.engine.recording import call_cancel
+from apps.processors.models import MountStatus, Processor, Socket
+from apps.processors.schedules import PLATFORM_QUEUE
+from apps.processors.services import repository_check, processor_repository_url
+from flowsite.celery import app as celery_app
+
+MOUNT_TASK = "elasticcode.mount"
+
+
+def processor_mount_request(*, processor: Processor, by) -> Processor:
+    """Queue a mount on the platform worker; the processor shows queued, mounting, ready or failed."""
+    repository_check(url=processor_repository_url(processor=processor))
+    if processor.mount_status == MountStatus.MOUNTING:
+        raise Conflict(f"{processor.name} is being mounted already.")
+    with transaction.atomic():
+        Processor.objects.filter(pk=processor.pk).update(mount_status=MountStatus.QUEUED, mount_log="")
+        processor.mount_status, processor.mount_log = MountStatus.QUEUED, ""
+        transaction.on_commit(lambda: celery_app.send_task(
+            MOUNT_TASK, kwargs={"processor_id": str(processor.pk)}, queue=PLATFORM_QUEUE))
+    return processor
+
+
+def socket_run(*, socket: Socket, args: Any, kwargs: Any, by) -> Call:
+    """Start a new run of the socket (the Run button, ``flow task run``)."""
+    return call_submit(socket=socket, args=args, kwargs=kwargs, by=by)
+
+
+def call_cancel_request(*, call: Call, by) -> Call:
+    """Cancel a queued or running call; a worker that receives it later skips it."""
+    if call.state in FINAL_STATES:
+        raise Conflict(f"The call is {call.state} already.")
+    if call_cancel(call=call, by=by):
+        # A running call's pool process is stopped; its message comes back and is skipped.
+        celery_app.control.revoke(str(call.pk), terminate=True, signal="SIGTERM")
+    call.refresh_from_db()
+    return call

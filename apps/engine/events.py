@@ -1,0 +1,53 @@
+"""The event stream: every call lifecycle change and metric sample is published here.
+
+``event_publish`` is the one way engine code emits a live event. It appends to a Redis
+stream (``STREAM_KEY``), bounded by MAXLEN, so nothing is lost while the recorder/
+publisher that fans events out to websocket groups restarts. Payloads are small JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+import redis
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+STREAM_KEY = "elasticcode:events"
+STREAM_MAXLEN = 100_000
+
+
+@lru_cache(maxsize=1)
+def _client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def event_publish(event: dict[str, Any]) -> None:
+    """Append one event. A Redis outage is logged, never fails the call being recorded
+    (the database row stays the source of truth)."""
+    event.setdefault("at", now_iso())
+    try:
+        _client().xadd(STREAM_KEY, {"e": json.dumps(event, default=str)}, maxlen=STREAM_MAXLEN, approximate=True)
+    except redis.RedisError as error:
+        logger.warning("event stream unavailable (%s); event %s not streamed", error, event.get("event"))
+
+
+def call_event(*, call, event: str, state: str, **extra: Any) -> dict[str, Any]:
+    """The payload of a call event: ids, names, state and timings."""
+    socket = call.socket
+    payload = {
+        "kind": "call", "event": event, "state": state, "call": str(call.pk), "run": str(call.tracking),
+        "parent": str(call.parent_id) if call.parent_id else None, "socket": socket.name,
+        "processor": socket.processor.name, "name": call.name,
+    }
+    payload.update(extra)
+    return payload

@@ -1,0 +1,104 @@
+"""Run one call inside a worker process: hand it to the runner in the processor's venv,
+then record the outcome. Plain functions; the Celery task in tasks.py is a thin shell.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from apps.calls.models import Call
+from apps.engine.recording import WorkerIdentity, call_fail, call_finish, call_retry, call_start
+from apps.engine.routing import plugs_route
+from apps.engine.runner_client import RunnerCrashed, RunnerProcess, RunnerTimeout
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerContext:
+    """What a worker process knows about itself: one processor and its mount."""
+
+    processor_id: str
+    python: Path
+    source: Path
+    commit: str
+    who: WorkerIdentity
+    secrets: dict[str, str] = field(default_factory=dict)
+    _runner: RunnerProcess | None = None
+
+    def runner(self) -> RunnerProcess:
+        if self._runner is None:
+            self._runner = RunnerProcess(self.python, self.source, self.secrets)
+        return self._runner
+
+
+class CallFailed(Exception):
+    """A workflow step failed; the message is the call's recorded error."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    retry_in: int | None = None
+    result: Any = None
+    error: str = ""
+
+
+def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None = None) -> Outcome:
+    call = call_start(call_id=call_id, who=context.who)
+    if call is None:
+        return Outcome(state="skipped")
+    if upstream:
+        call.arguments = {**call.arguments, "args": upstream + list(call.arguments.get("args", []))}
+        Call.objects.filter(pk=call.pk).update(arguments=call.arguments)
+    processor = call.socket.processor
+    try:
+        response = context.runner().call(
+            module=processor.module, function=call.task.name,
+            args=call.arguments.get("args", []), kwargs=call.arguments.get("kwargs", {}),
+            timeout=processor.timelimit or None,
+        )
+    except RunnerTimeout:
+        response = _failure(f"{call.name} did not finish within its time limit of {processor.timelimit} s; "
+                            "the runner was stopped and replaced.")
+    except RunnerCrashed as crash:
+        response = _failure(f"The runner process died while running {call.name}: {crash}")
+    except ValueError as error:
+        response = _failure(str(error))
+    if response["ok"]:
+        _record_success(call=call, response=response, commit=context.commit)
+        return Outcome(state="finished", result=response.get("result"))
+    error = _error_text(response)
+    if call.attempts <= processor.retries:
+        call_retry(call=call, error=error, attempt=call.attempts, delay=processor.retrydelay)
+        return Outcome(state="retry", retry_in=processor.retrydelay)
+    with transaction.atomic():
+        if call_fail(call=call, error=error, log=response.get("log", ""), commit=context.commit):
+            value = {"error": error, "call": str(call.pk), "socket": call.name}
+            plugs_route(call=call, ok=False, value=value)
+    return Outcome(state="failed", error=error)
+
+
+def _record_success(*, call, response: dict[str, Any], commit: str) -> None:
+    """Record the result and route it on, in one transaction: routed exactly once."""
+    result = response.get("result")
+    with transaction.atomic():
+        won = call_finish(call=call, result=result, log=response.get("log", ""), commit=commit,
+                          duration_ms=response.get("duration_ms", 0.0), metrics=response.get("metrics") or [])
+        if won:
+            plugs_route(call=call, ok=True, value=result, named=response.get("plugs") or None)
+
+
+def _failure(message: str) -> dict[str, Any]:
+    return {"ok": False, "error": {"type": "PlatformError", "message": message}, "log": ""}
+
+
+def _error_text(response: dict[str, Any]) -> str:
+    error = response.get("error") or {}
+    kind, message = error.get("type", "Error"), error.get("message", "the call failed")
+    return f"{kind}: {message}" if kind != "PlatformError" else message

@@ -1,0 +1,130 @@
+"""Mount a processor: check out its repository at its ref, build its virtualenv, and
+turn the module's public functions into Task and Argument rows.
+
+The mount status (queued, mounting, ready, failed) and a bounded log are kept on the
+processor so the pages and the API can say what happened and why.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from apps.core.errors import PlatformError
+from apps.engine.mounts.errors import MountError
+from apps.engine.mounts.git import text_redact
+from apps.engine.mounts.introspect import FunctionInfo, Introspection, module_introspect
+from apps.engine.mounts.mount import Mount, mount_prepare
+from apps.processors.models import Argument, MountStatus, Processor, Task
+from apps.processors.services import processor_repository_url, repository_check
+
+MAX_MOUNT_LOG = 32 * 1024
+HIDDEN_PARAMETERS = {"plugs", "output"}
+
+
+class MountLog:
+    """Collects mount output, redacted and bounded (the tail is what explains a failure)."""
+
+    def __init__(self, *, url: str) -> None:
+        self.url = url
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(text_redact(line, url=self.url))
+
+    def text(self) -> str:
+        text = "\n".join(self.lines)
+        return text if len(text) <= MAX_MOUNT_LOG else "…(earlier output cut)\n" + text[-MAX_MOUNT_LOG:]
+
+
+def processor_ref(processor: Processor) -> str | None:
+    return processor.commit or processor.gittag or processor.branch or None
+
+
+def _status_set(processor: Processor, status: str, log: str = "", commit: str | None = None) -> None:
+    fields = {"mount_status": status, "mount_log": log}
+    if commit is not None:
+        fields["mount_commit"] = commit
+    Processor.objects.filter(pk=processor.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(processor, name, value)
+
+
+def processor_mount(*, processor: Processor, reuse_ready: bool = False) -> Mount:
+    """Mount the processor's code (shared with any processor on the same repo and commit).
+
+    ``reuse_ready`` (workers starting): when the mount is ready at the commit the ref still
+    resolves to, return it without reading the module again.
+    Raises MountError with the stage that failed; the processor records it as failed.
+    Raises BadRequest when its repository is not trusted (any more).
+    """
+    url = processor_repository_url(processor=processor)
+    try:
+        repository_check(url=url)
+    except PlatformError as error:
+        _status_set(processor, MountStatus.FAILED, f"{error.message} {error.detail or ''}".strip())
+        raise
+    ready = _ready_mount(processor=processor, url=url) if reuse_ready else None
+    if ready is not None:
+        return ready
+    log = MountLog(url=url)
+    _status_set(processor, MountStatus.MOUNTING)
+    try:
+        mount = mount_prepare(url=url, ref=processor_ref(processor), requirements=processor.requirements,
+                              cache_root=settings.MOUNT_ROOT, log=log)
+        found = module_introspect(python=mount.python, source=mount.path, module=processor.module)
+    except MountError as error:
+        log(f"{error.stage} failed: {error.message}")
+        _status_set(processor, MountStatus.FAILED, log.text())
+        raise
+    for warning in found.warnings:
+        log(f"warning: {warning}")
+    with transaction.atomic():
+        tasks_sync(processor=processor, found=found)
+        _status_set(processor, MountStatus.READY, log.text(), commit=mount.commit)
+    return mount
+
+
+def _ready_mount(*, processor: Processor, url: str) -> Mount | None:
+    if processor.mount_status != MountStatus.READY or not processor.mount_commit:
+        return None
+    try:
+        mount = mount_prepare(url=url, ref=processor_ref(processor), requirements=processor.requirements,
+                              cache_root=settings.MOUNT_ROOT, log=lambda line: None)
+    except MountError:
+        return None  # the full path records why
+    return mount if mount.commit == processor.mount_commit else None
+
+
+def tasks_sync(*, processor: Processor, found: Introspection) -> None:
+    """Make the processor's Task and Argument rows match the module's functions."""
+    for info in found.functions:
+        task, _ = Task.objects.update_or_create(
+            processor=processor, name=info.name,
+            defaults=_task_fields(processor=processor, info=info),
+        )
+        arguments_sync(task=task, info=info)
+
+
+def _task_fields(*, processor: Processor, info: FunctionInfo) -> dict:
+    return {
+        "module": processor.module, "gitrepo": processor.gitrepo, "source": info.source or "",
+        "docstring": info.doc or "", "accepts_plugs": info.accepts_plugs,
+        "accepts_output": info.accepts_output,
+    }
+
+
+def arguments_sync(*, task: Task, info: FunctionInfo) -> None:
+    """Upsert by name, so plugs bound to an argument keep their binding across mounts."""
+    wanted = [a for a in info.arguments if a.name not in HIDDEN_PARAMETERS]
+    for argument in wanted:
+        Argument.objects.update_or_create(
+            task=task, name=argument.name,
+            defaults={
+                "position": argument.position, "kind": argument.kind,
+                "annotation": (argument.annotation or "")[:200],
+                "default": argument.default if argument.has_default and not argument.default_is_repr else None,
+                "has_default": argument.has_default,
+            },
+        )
+    task.arguments.exclude(name__in=[a.name for a in wanted]).delete()

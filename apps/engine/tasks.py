@@ -1,0 +1,89 @@
+"""The one Celery task of processor workers: run a call by id (thin; see execution.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.signals import task_prerun, worker_process_init
+from django.db import close_old_connections, connections
+
+from apps.engine import worker
+from apps.engine.execution import CallFailed, call_execute
+from apps.engine.queues import TASK_NAME
+
+
+@worker_process_init.connect
+def database_connections_keep(**_) -> None:
+    """A worker child keeps its database connection from call to call (CELERY_DB_REUSE_MAX
+    stops Celery closing it around each task), unless DB_CONN_MAX_AGE gives it a lifetime."""
+    for alias in connections:
+        options = connections[alias].settings_dict
+        if not options.get("CONN_MAX_AGE"):
+            options["CONN_MAX_AGE"] = None
+            options["CONN_HEALTH_CHECKS"] = True
+
+
+@task_prerun.connect
+def database_connections_check(sender=None, **_) -> None:
+    """Before each call, as Django does before each request: drop a connection that broke
+    (the next query opens a new one) or outlived DB_CONN_MAX_AGE. Not for a task run eagerly
+    inside a transaction (tests), which must keep its connection."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    if not any(connections[alias].in_atomic_block for alias in connections):
+        close_old_connections()
+
+
+@shared_task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_call(self, *upstream, call_id: str, workflow: bool = False):
+    """Run a recorded call. In a workflow (client API canvas) the previous step's result
+    arrives as ``upstream`` and goes first in the arguments, and the result is returned
+    so Celery passes it on; a failed call raises so the workflow stops."""
+    context = worker.current_context()
+    outcome = call_execute(call_id=str(call_id), context=context, upstream=list(upstream))
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+    if not workflow:
+        return outcome.state
+    if outcome.state == "failed":
+        raise CallFailed(outcome.error)
+    return outcome.result
+
+
+@shared_task(name="elasticcode.fire_schedule", acks_late=True, ignore_result=True)
+def fire_schedule(socket_id: str) -> str | None:
+    """Beat fired a socket's schedule: start a new run with the socket's configured input."""
+    from apps.engine.scheduling import schedule_fire
+
+    call = schedule_fire(socket_id=socket_id)
+    return str(call.pk) if call else None
+
+
+@shared_task(name="elasticcode.expire_joins", ignore_result=True)
+def expire_joins() -> int:
+    from apps.engine.routing import joins_expire
+
+    return joins_expire()
+
+
+@shared_task(name="elasticcode.collect", ignore_result=False)
+def collect(results: list) -> list:
+    """Keep a nested parallel's results as one list inside its parent (see workflows._nested)."""
+    return results
+
+
+@shared_task(name="elasticcode.mount", ignore_result=True)
+def mount_processor(processor_id: str) -> str:
+    """Mount a processor on the platform worker (the API's mount action)."""
+    from apps.core.errors import PlatformError
+    from apps.engine.mounting import processor_mount
+    from apps.engine.mounts.errors import MountError
+    from apps.processors.models import Processor
+
+    processor = Processor.objects.filter(pk=processor_id).first()
+    if processor is None:
+        return "gone"
+    try:
+        processor_mount(processor=processor)
+    except (MountError, PlatformError) as error:
+        return f"failed: {error}"
+    return "ready"

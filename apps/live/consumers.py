@@ -1,0 +1,112 @@
+"""The one websocket: a client subscribes to topics and receives their events in frames.
+
+Client -> server:
+  {"type": "subscribe", "topic": T, "channel"?: "task"|"log"|"metric"}
+  {"type": "unsubscribe", "topic": T}   {"type": "ping"}   {"type": "stats"}
+Server -> client:
+  {"type": "hello", "user", "frame_ms", "frame_max"}
+  {"type": "subscribed", "topic", "channel", "seq", "total"}    {"type": "unsubscribed", "topic"}
+  {"type": "events", "frame", "events": [...], "topics": {T: {"seq", "total", "count"}},
+   "pending", "gaps"?: [{"topic", "missed", "reason": "lost"|"slow"}]}   (see outbox.Outbox)
+  {"type": "error", "message", "topic"?}   {"type": "pong"}   {"type": "stats", "connection", "totals"}
+An anonymous socket is closed with 4401.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from apps.live import counters
+from apps.live.access import Refused, subscription_resolve
+from apps.live.groups import CHANNEL_KINDS, group_name
+from apps.live.outbox import Outbox
+from apps.live.pacing import Pacer
+from apps.live.publisher import SUBSCRIBERS_KEY
+
+CLOSE_UNAUTHENTICATED = 4401
+# Channels forgets group members after the layer's group_expiry (a day): re-join well before.
+GROUP_REFRESH_SECONDS = 3600
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.outbox = Outbox(frame_max=settings.LIVE_FRAME_MAX, pending_max=settings.LIVE_PENDING_MAX)
+        self.pacer = Pacer(self.outbox, self.send_json, interval=settings.LIVE_FRAME_MS / 1000)
+        self.refresher = asyncio.get_running_loop().create_task(self._groups_refresh())
+        await self.accept()
+        await self.send_json({"type": "hello", "user": user.get_username(),
+                              "frame_ms": settings.LIVE_FRAME_MS, "frame_max": settings.LIVE_FRAME_MAX})
+
+    async def disconnect(self, code) -> None:
+        if not hasattr(self, "outbox"):
+            return
+        self.refresher.cancel()
+        for topic in self.outbox.topics:
+            await self._leave(topic)
+        await self.pacer.close()
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = {"subscribe": self.subscribe, "unsubscribe": self.unsubscribe,
+                   "ping": self.ping, "stats": self.stats}.get(kind)
+        if handler is None:
+            await self.send_json({"type": "error", "message": "Unknown message type."})
+            return
+        await handler(content)
+
+    async def subscribe(self, content: dict) -> None:
+        try:
+            sub = await database_sync_to_async(subscription_resolve)(
+                user=self.scope["user"], topic=content.get("topic"), channel=content.get("channel"))
+        except Refused as refusal:
+            self.outbox.counters["refused"] += 1
+            await self.send_json({"type": "error", "message": str(refusal), "topic": content.get("topic")})
+            return
+        topic = str(sub.topic)
+        if not self.outbox.subscribed(topic):
+            await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, 1)
+            await self.channel_layer.group_add(group_name(topic), self.channel_name)
+        seq, total = await counters.topic_position(topic)
+        kinds = frozenset({CHANNEL_KINDS[sub.channel]}) if sub.channel else None
+        self.outbox.subscribe(topic, kinds=kinds, total=total, seq=seq)
+        await self.send_json({"type": "subscribed", "topic": topic, "channel": sub.channel, "seq": seq, "total": total})
+
+    async def unsubscribe(self, content: dict) -> None:
+        topic = str(content.get("topic"))
+        if self.outbox.subscribed(topic):
+            await self._leave(topic)
+            self.outbox.unsubscribe(topic)
+        await self.send_json({"type": "unsubscribed", "topic": topic})
+
+    async def _leave(self, topic: str) -> None:
+        await self.channel_layer.group_discard(group_name(topic), self.channel_name)
+        await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, -1)
+
+    async def _groups_refresh(self) -> None:
+        while True:
+            await asyncio.sleep(GROUP_REFRESH_SECONDS)
+            for topic in self.outbox.topics:
+                await self.channel_layer.group_add(group_name(topic), self.channel_name)
+
+    async def ping(self, content: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def stats(self, content: dict) -> None:
+        await self.pacer.push_counters()
+        totals = await counters.stats_read_async()
+        await self.send_json({"type": "stats", "connection": self.outbox.stats(), "totals": totals})
+
+    async def live_batch(self, message: dict) -> None:
+        """One topic's batch from the publisher; framed by the pacer."""
+        self.outbox.add_batch(topic=message["topic"], seq=message["seq"], total=message["total"],
+                              events=message["events"])
+        if self.outbox.has_pending:
+            self.pacer.wake()

@@ -1,0 +1,250 @@
+"""The live publisher: reads the event stream and fans each tick out to Channels groups.
+
+One tick: read up to ``read_count`` entries with XREADGROUP (consumer group ``live``), group
+them by topic (``groups.event_topics``), send ONE ``live.batch`` message per subscribed topic
+(with the topic's ``seq`` and ``total`` from counters.topic_key), then XACK. An entry is
+acknowledged only after its batches were sent, so a publisher killed mid-tick sends them
+again when it restarts (same ``sid``: connections drop the repeat). Entries the stream
+trimmed before they were read are counted as ``trimmed`` and logged, never passed silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis.asyncio as aioredis
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+
+from apps.engine.events import STREAM_KEY
+from apps.live import counters
+from apps.live.directory import Directory, call_logs
+from apps.live.groups import event_topics, group_name
+from apps.live.snapshots import SNAPSHOTS, snapshot_batches
+
+logger = logging.getLogger(__name__)
+
+GROUP = "live"
+SUBSCRIBERS_KEY = counters.PREFIX + "subscribers"
+FINAL_EVENTS = ("postrun", "failure")
+
+
+@dataclass
+class Publisher:
+    client: aioredis.Redis
+    stream: str = STREAM_KEY
+    consumer: str = field(default_factory=lambda: f"publisher-{socket.gethostname()}")
+    read_count: int = 500
+    tick_ms: int = 50
+    claim_idle_ms: int = 60_000
+    directory: Directory = field(default_factory=Directory)
+    layer: Any = field(default_factory=get_channel_layer)
+
+
+def publisher_from_settings(**overrides: Any) -> Publisher:
+    options = {"read_count": settings.LIVE_READ_COUNT, "tick_ms": settings.LIVE_TICK_MS}
+    options.update(overrides)
+    return Publisher(client=counters.redis_async(), **options)
+
+
+async def group_ensure(pub: Publisher) -> None:
+    """Create the consumer group at the stream's end, or report what was trimmed unread."""
+    try:
+        await pub.client.xgroup_create(pub.stream, GROUP, id="$", mkstream=True)
+    except ResponseError as error:
+        if "BUSYGROUP" not in str(error):
+            raise
+    trimmed = await trimmed_unread(pub)
+    if trimmed:
+        logger.error("the event stream trimmed %s events before the live publisher read them", trimmed)
+        await counters.counters_add({"trimmed": trimmed})
+
+
+def _stream_id(raw: str) -> tuple[int, int]:
+    millis, _, serial = raw.partition("-")
+    return int(millis), int(serial or 0)
+
+
+async def trimmed_unread(pub: Publisher) -> int:
+    """Events added to the stream, never read by the group, and no longer in it (the group
+    stands before the stream's first entry: everything in between was trimmed)."""
+    info = await pub.client.xinfo_stream(pub.stream)
+    group = next((g for g in await pub.client.xinfo_groups(pub.stream) if g["name"] == GROUP), None)
+    first = info.get("first-entry")
+    if group is None or not first or _stream_id(group["last-delivered-id"]) >= _stream_id(first[0]):
+        return 0
+    return max(0, int(info["entries-added"]) - int(group.get("entries-read") or 0) - int(info["length"]))
+
+
+async def entries_read(pub: Publisher, *, pending: bool = False) -> list[tuple[str, dict[str, str]]]:
+    """New entries (blocking up to one tick), or this consumer's unacknowledged ones."""
+    reply = await pub.client.xreadgroup(
+        GROUP, pub.consumer, {pub.stream: "0" if pending else ">"}, count=pub.read_count,
+        block=None if pending else pub.tick_ms,
+    )
+    return [entry for _stream, entries in reply or [] for entry in entries]
+
+
+async def entries_claim(pub: Publisher) -> list[tuple[str, dict[str, str]]]:
+    """Entries a dead publisher read but never acknowledged."""
+    _next, claimed, *_ = await pub.client.xautoclaim(
+        pub.stream, GROUP, pub.consumer, min_idle_time=pub.claim_idle_ms, start_id="0-0", count=pub.read_count,
+    )
+    return [entry for entry in claimed if entry[1] is not None]
+
+
+def events_decode(entries: list[tuple[str, dict[str, str]]]) -> list[dict[str, Any]]:
+    events = []
+    for sid, fields in entries:
+        if fields is None:
+            continue  # trimmed while pending; counted by ``tick``
+        try:
+            event = json.loads(fields.get("e", ""))
+        except ValueError:
+            logger.warning("live publisher: stream entry %s is not JSON; skipped", sid)
+            continue
+        if isinstance(event, dict):
+            event["sid"] = sid
+            events.append(event)
+    return events
+
+
+def batches_build(events: list[dict[str, Any]], directory: Directory) -> dict[str, list[dict[str, Any]]]:
+    """topic -> its events, in stream order. Call events gain their socket's ``queue``."""
+    batches: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        queue = directory.queues.get(event.get("socket") or "")
+        if queue and event.get("kind") in ("call", "log"):
+            event.setdefault("queue", queue)
+        for topic in event_topics(event, queue=queue, flows=directory.flows.get(event.get("processor") or "", ())):
+            batches[topic].append(event)
+    return batches
+
+
+async def subscribed_topics(pub: Publisher, topics: list[str]) -> set[str]:
+    if not topics:
+        return set()
+    counts = await pub.client.hmget(SUBSCRIBERS_KEY, topics)
+    return {topic for topic, count in zip(topics, counts) if count and int(count) > 0}
+
+
+async def batches_send(pub: Publisher, batches: dict[str, list[dict[str, Any]]]) -> int:
+    """One ``live.batch`` per subscribed topic; returns the events sent (summed over topics)."""
+    wanted = await subscribed_topics(pub, list(batches))
+    topics = [topic for topic in batches if topic in wanted]
+    if not topics:
+        return 0
+    pipe = pub.client.pipeline(transaction=True)
+    for topic in topics:
+        pipe.hincrby(counters.topic_key(topic), "seq", 1)
+        pipe.hincrby(counters.topic_key(topic), "total", len(batches[topic]))
+        pipe.expire(counters.topic_key(topic), counters.TOPIC_TTL)
+    replies = await pipe.execute()
+    sent = 0
+    for index, topic in enumerate(topics):
+        seq, total = replies[3 * index], replies[3 * index + 1]
+        message = {"type": "live.batch", "topic": topic, "seq": seq, "total": total, "events": batches[topic]}
+        await pub.layer.group_send(group_name(topic), message)
+        sent += len(batches[topic])
+    await counters.counters_add({"batches": len(topics), "sent": sent})
+    return sent
+
+
+async def log_events(pub: Publisher, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A ``log`` event for each call that ended with captured output (for ``--channel log``)."""
+    ended = {e["call"]: e for e in events if e.get("kind") == "call" and e.get("event") in FINAL_EVENTS}
+    if not ended:
+        return []
+    logs = await database_sync_to_async(call_logs)(list(ended))
+    keep = ("call", "run", "socket", "processor", "name", "state", "queue")
+    return [dict({k: ended[call][k] for k in keep if k in ended[call]}, kind="log", log=text,
+                 sid=f"{ended[call]['sid']}-log") for call, text in logs.items()]
+
+
+async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int:
+    """Publish and acknowledge one read; returns how many entries it handled."""
+    if not entries:
+        return 0
+    await database_sync_to_async(pub.directory.refresh_if_old)()
+    events = events_decode(entries)
+    events += await log_events(pub, events)
+    await batches_send(pub, batches_build(events, pub.directory))
+    acked = await pub.client.xack(pub.stream, GROUP, *[sid for sid, _ in entries])
+    trimmed = sum(1 for _sid, fields in entries if fields is None)
+    await counters.counters_add({"read": len(entries), "acked": acked, "trimmed": trimmed})
+    return len(entries)
+
+
+async def snapshots_send(pub: Publisher) -> None:
+    wanted = await subscribed_topics(pub, list(SNAPSHOTS))
+    if wanted:
+        await batches_send(pub, await database_sync_to_async(snapshot_batches)(wanted))
+
+
+async def recover(pub: Publisher) -> int:
+    """On start: send again what this consumer read but never acknowledged, then claim a
+    dead publisher's leftovers."""
+    handled = 0
+    while batch := await entries_read(pub, pending=True):
+        handled += await tick(pub, batch)
+    while claimed := await entries_claim(pub):
+        handled += await tick(pub, claimed)
+        await counters.counters_add({"reclaimed": len(claimed)})
+    return handled
+
+
+async def run(pub: Publisher, *, stop: asyncio.Event | None = None, snapshot_seconds: float | None = None) -> None:
+    """Publish until ``stop`` is set. Redis going away, or the stream or group being deleted,
+    is logged and waited out (then the group is made again): bin/run stops everything when
+    one process dies."""
+    stop = stop or asyncio.Event()
+    snapshot_seconds = settings.LIVE_SNAPSHOT_SECONDS if snapshot_seconds is None else snapshot_seconds
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            await group_ensure(pub)
+            await recover(pub)
+            await _loop(pub, stop, snapshot_seconds)
+        except (RedisConnectionError, ResponseError) as error:
+            if isinstance(error, ResponseError) and not _stream_gone(error):
+                raise
+            logger.error("live publisher: %s; starting again in %.1f s", error, delay)
+            await _wait(stop, delay)
+            delay = min(delay * 2, 10.0)
+
+
+def _stream_gone(error: ResponseError) -> bool:
+    return any(text in str(error) for text in ("NOGROUP", "UNBLOCKED", "no such key"))
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+
+
+async def _loop(pub: Publisher, stop: asyncio.Event, snapshot_seconds: float) -> None:
+    """At most one read per tick unless the stream is behind."""
+    next_snapshot = 0.0
+    while not stop.is_set():
+        started = time.monotonic()
+        if snapshot_seconds and started >= next_snapshot:
+            await snapshots_send(pub)
+            next_snapshot = started + snapshot_seconds
+        handled = await tick(pub, await entries_read(pub))
+        if handled < pub.read_count:
+            # Caught up: let events gather for the rest of the tick, so bursts coalesce.
+            remaining = pub.tick_ms / 1000 - (time.monotonic() - started)
+            if remaining > 0:
+                await _wait(stop, remaining)

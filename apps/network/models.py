@@ -1,0 +1,180 @@
+"""Where code runs: networks, nodes, agents, workers, deployments, queues, schedulers.
+
+Deployments and workers point at ``processors.Processor`` by a lazy reference so
+this app imports nothing from the apps above it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from apps.core.models import BaseModel
+
+
+class Strategy(models.TextChoices):
+    BALANCED = "BALANCED", "Balanced (spread over nodes)"
+    EFFICIENT = "EFFICIENT", "Efficient (pack onto few nodes)"
+
+
+class QueueType(models.TextChoices):
+    DIRECT = "direct"
+    TOPIC = "topic"
+    FANOUT = "fanout"
+
+
+class Network(BaseModel):
+    class Meta(BaseModel.Meta):
+        db_table = "network"
+
+
+class Scheduler(BaseModel):
+    strategy = models.CharField(max_length=20, choices=Strategy.choices, default=Strategy.BALANCED)
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="schedulers"
+    )
+
+    class Meta(BaseModel.Meta):
+        db_table = "scheduler"
+
+
+class Node(BaseModel):
+    hostname = models.CharField(max_length=200, unique=True)
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="nodes"
+    )
+    scheduler = models.ForeignKey(
+        Scheduler, null=True, blank=True, on_delete=models.SET_NULL, related_name="nodes"
+    )
+    cpus = models.PositiveIntegerField(default=0)
+    cpuload = models.FloatField(default=0, help_text="CPU use in percent.")
+    loadavg = models.FloatField(default=0, help_text="One-minute load average.")
+    memsize = models.BigIntegerField(default=0, help_text="Total memory in bytes.")
+    freemem = models.BigIntegerField(default=0, help_text="Available memory in bytes.")
+    memused = models.FloatField(default=0, help_text="Memory use in percent.")
+    disksize = models.BigIntegerField(default=0, help_text="Disk size in bytes.")
+    diskusage = models.FloatField(default=0, help_text="Disk use in percent.")
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        db_table = "node"
+
+
+class Agent(BaseModel):
+    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="agent")
+    hostname = models.CharField(max_length=200)
+    cpus = models.PositiveIntegerField(default=1)
+    port = models.PositiveIntegerField(null=True, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    monitor_only = models.BooleanField(default=False, help_text="Runs the queue monitor only.")
+
+    class Meta(BaseModel.Meta):
+        db_table = "agent"
+
+
+class Queue(BaseModel):
+    qtype = models.CharField(max_length=10, choices=QueueType.choices, default=QueueType.DIRECT)
+    durable = models.BooleanField(default=True)
+    reliable = models.BooleanField(default=True)
+    auto_delete = models.BooleanField(default=False)
+    max_length = models.IntegerField(default=-1, help_text="-1 for unbounded.")
+    max_length_bytes = models.BigIntegerField(default=-1, help_text="-1 for unbounded.")
+    message_ttl = models.IntegerField(default=-1, help_text="Milliseconds; -1 for no TTL.")
+    expires = models.IntegerField(default=-1, help_text="Milliseconds unused before the broker deletes it; -1 never.")
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="queues"
+    )
+
+    class Meta(BaseModel.Meta):
+        db_table = "queue"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_length__gte=-1), name="queue_max_length_valid"
+            ),
+        ]
+
+
+class Deployment(BaseModel):
+    """A share of a processor's concurrency placed on one host."""
+
+    name = models.CharField(max_length=200)
+    hostname = models.CharField(max_length=200)
+    cpus = models.PositiveIntegerField(default=1)
+    processor = models.ForeignKey(
+        "processors.Processor", on_delete=models.CASCADE, related_name="deployments"
+    )
+    node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="deployments"
+    )
+
+    class Meta(BaseModel.Meta):
+        db_table = "deployment"
+        constraints = [
+            models.UniqueConstraint(fields=["processor", "hostname"], name="deployment_per_host"),
+            models.CheckConstraint(condition=models.Q(cpus__gte=1), name="deployment_cpus_positive"),
+        ]
+
+
+class Worker(BaseModel):
+    backend = models.CharField(max_length=200, blank=True)
+    broker = models.CharField(max_length=200, blank=True)
+    concurrency = models.PositiveIntegerField(default=1)
+    process = models.PositiveIntegerField(null=True, blank=True, help_text="OS process id.")
+    port = models.PositiveIntegerField(null=True, blank=True)
+    hostname = models.CharField(max_length=200, blank=True)
+    workerdir = models.CharField(max_length=500, blank=True)
+    processor = models.ForeignKey(
+        "processors.Processor", on_delete=models.CASCADE, related_name="workers"
+    )
+    deployment = models.OneToOneField(
+        Deployment, null=True, blank=True, on_delete=models.SET_NULL, related_name="worker"
+    )
+    agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.CASCADE, related_name="workers"
+    )
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        db_table = "worker"
+
+
+class ActionTarget(models.TextChoices):
+    HOST = "host"
+    WORKER = "worker"
+    PROCESSOR = "processor"
+    QUEUE = "queue"
+    ALL = "all"
+
+
+class Action(BaseModel):
+    """An operator's request for an agent to act (restart a worker, purge a queue...)."""
+
+    params = models.JSONField(default=dict, blank=True)
+    target = models.CharField(max_length=20, choices=ActionTarget.choices)
+
+    class Meta(BaseModel.Meta):
+        db_table = "action"
+
+
+class Container(BaseModel):
+    container_id = models.CharField(max_length=100, unique=True)
+
+    class Meta(BaseModel.Meta):
+        db_table = "container"
+
+
+class QueueLog(models.Model):
+    """One sample of a queue's depth and rates (the specification's ``queuelog``)."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="samples")
+    created = models.DateTimeField(auto_now_add=True)
+    ready = models.PositiveIntegerField(default=0)
+    inflight = models.PositiveIntegerField(default=0)
+    consumers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "queuelog"
+        indexes = [
+            # Charts read the newest samples of one queue.
+            models.Index(fields=["queue", "-created"], name="queuelog_queue_idx"),
+        ]

@@ -1,0 +1,107 @@
+"""Reads about where code runs: which nodes are healthy, what each can still take, and
+the overview the network page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from apps.core.models import Status
+from apps.network.models import Agent, Deployment, Node, Worker
+
+# A processor asked for one of these holds no cpus: its deployments stay, but free.
+IDLE_REQUESTS = (Status.STOPPED, Status.REMOVED)
+
+
+def heartbeat_cutoff(*, now: datetime | None = None) -> datetime:
+    """Heartbeats older than this are missed ones (AGENT_DOWN_AFTER seconds)."""
+    return (now or timezone.now()) - timedelta(seconds=settings.AGENT_DOWN_AFTER)
+
+
+def healthy_nodes(*, network_id=None, now: datetime | None = None) -> QuerySet[Node]:
+    """Nodes that take deployments: up, enabled, heard from lately, with an agent that runs
+    workers. A node in no network serves every network; a processor in no network may use
+    any node."""
+    nodes = Node.objects.filter(
+        status=Status.UP, enabled=True, heartbeat__gte=heartbeat_cutoff(now=now),
+        agent__isnull=False, agent__monitor_only=False,
+    )
+    if network_id is not None:
+        nodes = nodes.filter(Q(network_id=network_id) | Q(network__isnull=True))
+    return nodes.order_by("hostname")
+
+
+def cpus_used(*, hostnames: list[str], exclude_processor_id=None) -> dict[str, int]:
+    """Cpus held on each host by deployments of other processors that are not stopped."""
+    rows = (
+        Deployment.objects.filter(hostname__in=hostnames)
+        .exclude(processor_id=exclude_processor_id)
+        .exclude(processor__requested_status__in=IDLE_REQUESTS)
+        .values("hostname").annotate(used=Sum("cpus"))
+    )
+    return {row["hostname"]: row["used"] or 0 for row in rows}
+
+
+def deployments_of_host(*, hostname: str) -> QuerySet[Deployment]:
+    """What the agent named ``hostname`` should run, with each processor and its socket count."""
+    return Deployment.objects.filter(hostname=hostname).select_related("processor").order_by("processor__name")
+
+
+def stale_nodes(*, now: datetime | None = None) -> QuerySet[Node]:
+    """Nodes still marked up whose agent missed its heartbeats."""
+    cutoff = heartbeat_cutoff(now=now)
+    return Node.objects.filter(status=Status.UP).filter(Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True))
+
+
+@dataclass(frozen=True)
+class NodeView:
+    node: Node
+    healthy: bool
+    heartbeat_age: float | None
+    deployments: list[Deployment]
+    workers: list[Worker]
+
+    @property
+    def cpus_used(self) -> int:
+        return sum(d.cpus for d in self.deployments if d.processor.requested_status not in IDLE_REQUESTS)
+
+
+def network_overview(*, now: datetime | None = None) -> list[NodeView]:
+    """Every node with its live health, agent, deployments (which processor, how many cpus)
+    and workers: what the network page shows."""
+    now = now or timezone.now()
+    cutoff = heartbeat_cutoff(now=now)
+    nodes = list(Node.objects.select_related("agent", "network").order_by("hostname")[:500])
+    hostnames = [node.hostname for node in nodes]
+    deployments: dict[str, list[Deployment]] = {}
+    for deployment in Deployment.objects.filter(hostname__in=hostnames).select_related("processor"):
+        deployments.setdefault(deployment.hostname, []).append(deployment)
+    workers: dict[str, list[Worker]] = {}
+    for worker in Worker.objects.filter(hostname__in=hostnames).select_related("processor").order_by("name"):
+        workers.setdefault(worker.hostname, []).append(worker)
+    return [
+        NodeView(
+            node=node,
+            healthy=node.status == Status.UP and node.heartbeat is not None and node.heartbeat >= cutoff,
+            heartbeat_age=(now - node.heartbeat).total_seconds() if node.heartbeat else None,
+            deployments=sorted(deployments.get(node.hostname, []), key=lambda d: d.processor.name),
+            workers=workers.get(node.hostname, []),
+        )
+        for node in nodes
+    ]
+
+
+def agent_by_name(*, name: str) -> Agent | None:
+    return Agent.objects.select_related("node").filter(name=name).first()
+
+
+def processor_run_state(*, processor) -> dict:
+    """Where a processor runs: its deployments (host, cpus, status) and workers."""
+    return {
+        "deployments": list(Deployment.objects.filter(processor=processor).select_related("node").order_by("hostname")),
+        "workers": list(Worker.objects.filter(processor=processor).order_by("hostname")),
+    }

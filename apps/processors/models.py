@@ -1,0 +1,219 @@
+"""Code and its wiring: processors (a git repo + module), sockets, tasks, arguments, plugs."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from apps.core.models import BaseModel
+from apps.network.models import Network, Queue
+
+
+class MountStatus(models.TextChoices):
+    NONE = "none", "Not mounted"
+    QUEUED = "queued"
+    MOUNTING = "mounting"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ProcessorSecret(BaseModel):
+    """A secret given to one processor's runner only (the specification's ``passwords``).
+
+    ``ciphertext`` is encrypted with the platform key; the clear value never leaves.
+    """
+
+    ciphertext = models.TextField()
+
+    class Meta(BaseModel.Meta):
+        db_table = "passwords"
+
+
+class Processor(BaseModel):
+    module = models.CharField(max_length=200, help_text="Python module, e.g. pkg.sample.")
+    gitrepo = models.CharField(max_length=500, help_text="Git URL, credentials redacted.")
+    gitrepo_secret = models.TextField(
+        blank=True, default="", help_text="The full URL with credentials, encrypted."
+    )
+    branch = models.CharField(max_length=200, blank=True, default="")
+    commit = models.CharField(max_length=64, blank=True, default="")
+    gittag = models.CharField(max_length=200, blank=True, default="")
+    modulepath = models.CharField(max_length=500, blank=True, default="")
+    requirements = models.TextField(blank=True, default="")
+    hostname = models.CharField(max_length=200, blank=True, default="", help_text="Pin to a host.")
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.SET_NULL, related_name="processors"
+    )
+    concurrency = models.PositiveIntegerField(default=1)
+    retries = models.PositiveIntegerField(default=0)
+    retrydelay = models.PositiveIntegerField(default=1, help_text="Seconds between retries.")
+    timelimit = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds per call.")
+    ratelimit = models.CharField(max_length=20, blank=True, default="", help_text="e.g. 60/m.")
+    perworker = models.BooleanField(default=True)
+    ignoreresult = models.BooleanField(default=False)
+    serializer = models.CharField(max_length=10, default="json", editable=False)
+    backend = models.CharField(max_length=200, blank=True, default="")
+    ackslate = models.BooleanField(default=True)
+    trackstarted = models.BooleanField(default=True)
+    beat = models.BooleanField(default=False)
+    receipt = models.CharField(max_length=80, blank=True, default="")
+    endpoint = models.CharField(max_length=200, blank=True, default="")
+    hasapi = models.BooleanField(default=False)
+    icon = models.CharField(max_length=200, blank=True, default="")
+    cron = models.CharField(max_length=100, blank=True, default="")
+    uistate = models.JSONField(default=dict, blank=True)
+    description = models.TextField(blank=True, default="")
+    container_image = models.CharField(max_length=200, blank=True, default="")
+    container_command = models.CharField(max_length=500, blank=True, default="")
+    container_version = models.CharField(max_length=50, default="latest")
+    use_container = models.BooleanField(default=False)
+    detached = models.BooleanField(default=False)
+    password = models.ForeignKey(
+        ProcessorSecret, null=True, blank=True, on_delete=models.SET_NULL, related_name="processors"
+    )
+    mount_status = models.CharField(
+        max_length=20, choices=MountStatus.choices, default=MountStatus.NONE
+    )
+    mount_log = models.TextField(blank=True, default="")
+    mount_commit = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta(BaseModel.Meta):
+        db_table = "processor"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(concurrency__gte=1), name="processor_concurrency_positive"
+            ),
+        ]
+
+
+class Task(BaseModel):
+    """A function of a processor's module, found by introspection or declared."""
+
+    name = models.CharField(max_length=200)
+    processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="tasks")
+    module = models.CharField(max_length=200)
+    gitrepo = models.CharField(max_length=500, blank=True, default="")
+    mixin = models.BooleanField(default=False)
+    source = models.TextField(blank=True, default="", help_text="The function's source.")
+    code = models.TextField(blank=True, default="", help_text="Source override (mixin).")
+    docstring = models.TextField(blank=True, default="")
+    accepts_plugs = models.BooleanField(default=False)
+    accepts_output = models.BooleanField(default=False)
+
+    class Meta(BaseModel.Meta):
+        db_table = "task"
+        constraints = [
+            models.UniqueConstraint(fields=["processor", "name"], name="task_per_processor"),
+        ]
+
+
+class ArgumentKind(models.TextChoices):
+    POSITIONAL_ONLY = "positional_only"
+    POSITIONAL_OR_KEYWORD = "positional_or_keyword"
+    VAR_POSITIONAL = "var_positional"
+    KEYWORD_ONLY = "keyword_only"
+    VAR_KEYWORD = "var_keyword"
+
+
+class Argument(BaseModel):
+    name = models.CharField(max_length=200)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="arguments")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(
+        max_length=30, choices=ArgumentKind.choices, default=ArgumentKind.POSITIONAL_OR_KEYWORD
+    )
+    annotation = models.CharField(max_length=200, blank=True, default="")
+    default = models.JSONField(null=True, blank=True)
+    has_default = models.BooleanField(default=False)
+
+    class Meta(BaseModel.Meta):
+        db_table = "argument"
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "name"], name="argument_per_task"),
+        ]
+
+
+class Gate(BaseModel):
+    open = models.BooleanField(default=True)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="gates")
+
+    class Meta(BaseModel.Meta):
+        db_table = "gate"
+
+
+class ScheduleType(models.TextChoices):
+    CRON = "CRON"
+    INTERVAL = "INTERVAL"
+
+
+class Socket(BaseModel):
+    """One function of a processor, exposed as a task behind a queue."""
+
+    processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="sockets")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="sockets")
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="sockets")
+    schedule_type = models.CharField(
+        max_length=10, choices=ScheduleType.choices, blank=True, default=""
+    )
+    scheduled = models.BooleanField(default=False)
+    cron = models.CharField(max_length=100, blank=True, default="")
+    interval = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds.")
+    data = models.JSONField(null=True, blank=True, help_text="Input of scheduled runs.")
+    description = models.TextField(blank=True, default="")
+    wait = models.BooleanField(
+        default=False, help_text="Wait for every bound argument before running."
+    )
+
+    class Meta(BaseModel.Meta):
+        db_table = "socket"
+
+
+class PlugType(models.TextChoices):
+    RESULT = "RESULT"
+    ERROR = "ERROR"
+
+
+class Plug(BaseModel):
+    """Carries a source socket's result (or error) to a target socket, maybe one argument."""
+
+    type = models.CharField(max_length=10, choices=PlugType.choices, default=PlugType.RESULT)
+    processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="plugs")
+    source = models.ForeignKey(Socket, on_delete=models.CASCADE, related_name="sourceplugs")
+    target = models.ForeignKey(Socket, on_delete=models.CASCADE, related_name="targetplugs")
+    argument = models.ForeignKey(
+        Argument, null=True, blank=True, on_delete=models.SET_NULL, related_name="plugs"
+    )
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="plugs")
+    description = models.TextField(blank=True, default="")
+
+    class Meta(BaseModel.Meta):
+        db_table = "plug"
+        indexes = [
+            # Routing reads the outgoing plugs of a socket after every call.
+            models.Index(fields=["source", "type"], name="plug_source_idx"),
+        ]
+
+
+class Work(BaseModel):
+    next_run_time = models.DateTimeField(null=True, blank=True)
+    job_state = models.JSONField(default=dict, blank=True)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="works")
+
+    class Meta(BaseModel.Meta):
+        db_table = "work"
+
+
+class RuleKind(models.TextChoices):
+    ALLOW = "allow"
+    DENY = "deny"
+
+
+class TrustedRepository(BaseModel):
+    """An admin's rule on which git repositories may be mounted (glob pattern)."""
+
+    pattern = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=RuleKind.choices, default=RuleKind.ALLOW)
+
+    class Meta(BaseModel.Meta):
+        db_table = "trusted_repository"
+        verbose_name_plural = "trusted repositories"

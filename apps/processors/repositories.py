@@ -1,0 +1,96 @@
+"""Git repository URLs: splitting credentials out, redacting them, and the trust rules.
+
+Pure functions (no ORM) so the engine and the runner side can share them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+_SCP_LIKE = re.compile(r"^(?P<user>[^@/]+)@(?P<host>[^:/]+):(?P<path>.+)$")
+SCHEMES = {"https", "http", "ssh", "git", "git+ssh", "ssh+git", "file"}
+SSH_SCHEMES = {"ssh", "git+ssh", "ssh+git"}
+URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s@]*(?:@[^/\s@]*)*)@")
+
+
+class RepositoryUrlError(ValueError):
+    """The URL is not a git repository URL the platform accepts."""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    allow: tuple[str, ...]
+    deny: tuple[str, ...]
+    allow_file: bool
+
+
+def repo_validate(url: str) -> None:
+    url = url.strip()
+    if not url:
+        raise RepositoryUrlError("A git repository URL is required.")
+    if _SCP_LIKE.match(url):
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise RepositoryUrlError(
+            f"'{repo_redact(url)}' is not a git URL: use https://, ssh://, git:// or file://."
+        )
+    if parts.scheme != "file" and not parts.hostname:
+        raise RepositoryUrlError(f"'{repo_redact(url)}' has no host.")
+    if parts.scheme == "file" and not parts.path:
+        raise RepositoryUrlError("A file:// URL needs a path.")
+
+
+def repo_redact(url: str) -> str:
+    """Return ``url`` with credentials replaced by ``***``.
+
+    ``https://user:pw@host/x`` and ``https://token@host/x`` become
+    ``https://***@host/x``; ``ssh://user:pw@host/x`` becomes ``ssh://***@host/x``.
+    A bare ssh user name (``ssh://git@host/x``, ``git@host:x``) is not a
+    secret and is kept. Everything else in the URL is unchanged.
+    """
+    match = URL_USERINFO.match(url)
+    if not match:
+        return url
+    scheme = match.group("scheme")[:-3].lower()
+    userinfo = match.group("userinfo")
+    if scheme in SSH_SCHEMES and ":" not in userinfo:
+        return url
+    return f"{match.group('scheme')}***@{url[match.end():]}"
+
+
+def repo_has_credentials(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme and "@" in parts.netloc and parts.scheme in {"http", "https"})
+
+
+def repo_public(url: str) -> str:
+    """The URL with credentials removed altogether (what matching and display use)."""
+    parts = urlsplit(url)
+    if parts.scheme and "@" in parts.netloc:
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def repo_trust_problem(url: str, rules: RuleSet) -> str | None:
+    """Why the repository may not be used, or None when a rule allows it.
+
+    ``file://`` needs the ALLOW_FILE_REPOSITORIES setting; a matching deny rule wins over
+    any allow rule; without a matching allow rule the repository is not trusted.
+    """
+    public = repo_public(url.strip())
+    if urlsplit(public).scheme == "file" and not rules.allow_file:
+        return "file:// repositories are not allowed on this platform (ALLOW_FILE_REPOSITORIES is off)."
+    for pattern in rules.deny:
+        if fnmatch.fnmatchcase(public, pattern):
+            return f"Repository '{public}' is denied by the trust rule '{pattern}'."
+    if any(fnmatch.fnmatchcase(public, pattern) for pattern in rules.allow):
+        return None
+    return (
+        f"Repository '{public}' is not trusted: no trusted-repository rule allows it. "
+        "An admin can add one (flow add repository, or the Admin pages)."
+    )

@@ -1,0 +1,139 @@
+"""What the processors API reads and writes.
+
+Secrets never leave: a processor shows its redacted ``gitrepo`` only (never
+``gitrepo_secret``), a secret's ``value`` is write-only and its ciphertext is not shown.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.core.serializers import (
+    BASE_FIELDS,
+    BASE_READ_ONLY,
+    PlatformSerializer,
+    RedactedUrlField,
+)
+from apps.processors.models import (
+    Argument,
+    Gate,
+    Plug,
+    Processor,
+    ProcessorSecret,
+    Socket,
+    Task,
+    TrustedRepository,
+    Work,
+)
+
+MOUNT_FIELDS = ["mount_status", "mount_log", "mount_commit"]
+
+
+class ProcessorSerializer(PlatformSerializer):
+    backend = RedactedUrlField(max_length=200, allow_blank=True, required=False)
+
+    class Meta:
+        model = Processor
+        fields = [
+            *BASE_FIELDS, "module", "gitrepo", "branch", "commit", "gittag", "modulepath",
+            "requirements", "hostname", "network", "concurrency", "retries", "retrydelay",
+            "timelimit", "ratelimit", "perworker", "ignoreresult", "serializer", "backend",
+            "ackslate", "trackstarted", "beat", "receipt", "endpoint", "hasapi", "icon", "cron",
+            "uistate", "description", "container_image", "container_command", "container_version",
+            "use_container", "detached", "password", *MOUNT_FIELDS,
+        ]
+        read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS]
+        extra_kwargs = {
+            "gitrepo": {"help_text": "Git URL. Credentials in it are stored encrypted and shown as ***."},
+            "password": {"help_text": "Name of the secret given to this processor's runner."},
+            "concurrency": {"min_value": 1},
+        }
+
+
+class TaskSerializer(PlatformSerializer):
+    gitrepo = RedactedUrlField(max_length=500, allow_blank=True, required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            *BASE_FIELDS, "processor", "module", "gitrepo", "mixin", "source", "code", "docstring",
+            "accepts_plugs", "accepts_output",
+        ]
+        read_only_fields = BASE_READ_ONLY
+
+
+class ArgumentSerializer(PlatformSerializer):
+    class Meta:
+        model = Argument
+        fields = [*BASE_FIELDS, "task", "position", "kind", "annotation", "default", "has_default"]
+        read_only_fields = BASE_READ_ONLY
+
+
+class GateSerializer(PlatformSerializer):
+    class Meta:
+        model = Gate
+        fields = [*BASE_FIELDS, "open", "task"]
+        read_only_fields = BASE_READ_ONLY
+
+
+class WorkSerializer(PlatformSerializer):
+    class Meta:
+        model = Work
+        fields = [*BASE_FIELDS, "next_run_time", "job_state", "task"]
+        read_only_fields = BASE_READ_ONLY
+
+
+class NameOfField(serializers.CharField):
+    """A related object shown and given by its name, resolved by the service in context
+    (a socket's task within its processor, a plug's argument within its target's task)."""
+
+    def to_representation(self, value) -> str:
+        return getattr(value, "name", value)
+
+
+class SocketSerializer(PlatformSerializer):
+    task = NameOfField(max_length=200, help_text="Function name; the task is created when missing.")
+
+    class Meta:
+        model = Socket
+        fields = [
+            *BASE_FIELDS, "processor", "task", "queue", "schedule_type", "scheduled", "cron",
+            "interval", "data", "description", "wait",
+        ]
+        read_only_fields = BASE_READ_ONLY
+
+
+class PlugSerializer(PlatformSerializer):
+    argument = NameOfField(
+        max_length=200, required=False, allow_null=True,
+        help_text="Name of an argument of the target socket's task, to feed that argument only.",
+    )
+
+    class Meta:
+        model = Plug
+        fields = [
+            *BASE_FIELDS, "type", "processor", "source", "target", "argument", "queue", "description",
+        ]
+        read_only_fields = BASE_READ_ONLY
+        extra_kwargs = {
+            "processor": {"required": False, "help_text": "Defaults to the source socket's processor."}
+        }
+
+
+class TrustedRepositorySerializer(PlatformSerializer):
+    class Meta:
+        model = TrustedRepository
+        fields = [*BASE_FIELDS, "pattern", "kind"]
+        read_only_fields = BASE_READ_ONLY
+        extra_kwargs = {"pattern": {"help_text": "Glob on the credential-free URL, e.g. https://github.com/acme/*."}}
+
+
+class SecretSerializer(PlatformSerializer):
+    value = serializers.CharField(
+        write_only=True, trim_whitespace=False, help_text="Stored encrypted; never returned."
+    )
+
+    class Meta:
+        model = ProcessorSecret
+        fields = [*BASE_FIELDS, "value"]
+        read_only_fields = BASE_READ_ONLY

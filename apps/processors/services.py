@@ -1,0 +1,211 @@
+"""Writes on processors. A processor's repository must be trusted to be created or run;
+credentials inside its git URL are stored encrypted and only the redacted URL is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from apps.core.crypto import secret_decrypt, secret_encrypt
+from apps.core.errors import BadRequest
+from apps.core.models import Status
+from apps.core.services import audit_record, object_create, object_delete, object_update
+from apps.network.notify import control_publish_on_commit
+from apps.network.placement import processor_place_if_needed
+from apps.processors.models import Argument, Plug, Processor, ProcessorSecret, Socket, Task
+from apps.processors.schedules import socket_schedule_delete, socket_schedule_sync
+from apps.processors.repositories import (
+    RepositoryUrlError,
+    repo_has_credentials,
+    repo_redact,
+    repo_trust_problem,
+    repo_validate,
+)
+from apps.processors.selectors import trust_rules
+
+
+def repository_check(*, url: str) -> None:
+    """Raise BadRequest (field ``gitrepo``) when the URL is malformed or not trusted."""
+    try:
+        repo_validate(url)
+    except RepositoryUrlError as error:
+        raise BadRequest("The repository is not valid.", detail={"gitrepo": [str(error)]}) from None
+    problem = repo_trust_problem(url, trust_rules())
+    if problem:
+        raise BadRequest("The repository is not trusted.", detail={"gitrepo": [problem]})
+
+
+def _repository_fields(url: str) -> dict[str, str]:
+    url = url.strip()
+    if repo_has_credentials(url):
+        return {"gitrepo": repo_redact(url), "gitrepo_secret": secret_encrypt(url)}
+    return {"gitrepo": url, "gitrepo_secret": ""}
+
+
+def processor_create(*, by, fields: dict[str, Any]) -> Processor:
+    """Create a processor after checking its repository is trusted."""
+    fields = dict(fields)
+    repository_check(url=fields.get("gitrepo", ""))
+    fields.update(_repository_fields(fields["gitrepo"]))
+    return object_create(model=Processor, by=by, fields=fields, audit=True)
+
+
+def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Processor:
+    fields = dict(fields)
+    if "gitrepo" in fields and fields["gitrepo"] != processor.gitrepo:
+        repository_check(url=fields["gitrepo"])
+        fields.update(_repository_fields(fields["gitrepo"]))
+    else:
+        fields.pop("gitrepo", None)
+    return object_update(instance=processor, by=by, fields=fields, audit=True)
+
+
+def processor_repository_url(*, processor: Processor) -> str:
+    """The URL to clone, credentials included. Never log or return it to a user."""
+    if processor.gitrepo_secret:
+        return secret_decrypt(processor.gitrepo_secret)
+    return processor.gitrepo
+
+
+def processor_request_status(*, processor: Processor, by, status: str) -> Processor:
+    """Record the operator's wish (start, stop, pause...); agents converge to it.
+
+    Agents hear of it on the control channel once it commits. A restart (STARTING) asks
+    each deployment to restart its worker. A processor asked to run is placed first when
+    it never was or has deployments on nodes that are down (a restart also when they do not
+    add up to its concurrency); one with no deployment reaches stopped (or removed) at once.
+    """
+    with transaction.atomic():
+        processor.requested_status = status
+        processor.full_clean()
+        processor.save(update_fields=["requested_status", "lastupdated"])
+        if status == Status.STARTING:
+            processor.deployments.update(requested_status=Status.STARTING)
+        if status in (Status.STOPPED, Status.REMOVED) and not processor.deployments.exists():
+            processor.status = status
+            processor.save(update_fields=["status"])
+        control_publish_on_commit({"processor": str(processor.pk), "requested_status": status})
+        for socket in processor.sockets.exclude(schedule_type=""):
+            socket_schedule_sync(socket=socket)  # a paused processor's schedules pause with it
+        if status not in (Status.STOPPED, Status.REMOVED):
+            # A restart also applies a new concurrency; other requests only place what is not.
+            processor_place_if_needed(processor=processor, exact=status == Status.STARTING)
+    return processor
+
+
+def processor_remove(*, processor: Processor, by) -> None:
+    """Delete the processor; its agents stop its workers as soon as the deletion commits."""
+    with transaction.atomic():
+        audit_record(by=by, obj=processor, text=f"deleted Processor {processor}", source="processors")
+        control_publish_on_commit({"processor": str(processor.pk), "requested_status": Status.REMOVED})
+        processor.delete()
+
+
+STATUS_OF_ACTION = {
+    "start": Status.RUNNING,
+    "stop": Status.STOPPED,
+    "pause": Status.PAUSED,
+    "resume": Status.RUNNING,
+    # Agents restart the processor's workers when asked for STARTING, then report RUNNING.
+    "restart": Status.STARTING,
+}
+
+
+def processor_request_action(*, processor: Processor, by, action: str) -> Processor:
+    """An operator's start/stop/pause/resume/restart, recorded and audited."""
+    if action not in STATUS_OF_ACTION:
+        raise BadRequest(f"Unknown processor action {action!r}.")
+    with transaction.atomic():
+        processor = processor_request_status(processor=processor, by=by, status=STATUS_OF_ACTION[action])
+        audit_record(by=by, obj=processor, text=f"asked processor {processor} to {action}", source="processors")
+    return processor
+
+
+def task_find_or_create(*, processor: Processor, name: str, by) -> Task:
+    """The processor's task of that name, created (from the processor's module) when missing."""
+    task = Task.objects.filter(processor=processor, name=name).first()
+    if task is not None:
+        return task
+    fields = {"name": name, "processor": processor, "module": processor.module}
+    return object_create(model=Task, by=by, fields=fields, audit=True)
+
+
+def socket_create(*, by, fields: dict[str, Any]) -> Socket:
+    """A socket on ``fields["processor"]`` for the function named ``fields["task"]``."""
+    fields = dict(fields)
+    with transaction.atomic():
+        fields["task"] = task_find_or_create(processor=fields["processor"], name=fields["task"], by=by)
+        socket = object_create(model=Socket, by=by, fields=fields, audit=True)
+        socket_schedule_sync(socket=socket)
+        return socket
+
+
+def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
+    fields = dict(fields)
+    with transaction.atomic():
+        if "task" in fields or "processor" in fields:
+            processor = fields.get("processor", socket.processor)
+            name = fields.get("task", socket.task.name)
+            fields["task"] = task_find_or_create(processor=processor, name=name, by=by)
+        socket = object_update(instance=socket, by=by, fields=fields, audit=True)
+        socket_schedule_sync(socket=socket)
+        return socket
+
+
+def socket_delete(*, socket: Socket, by) -> None:
+    """Delete a socket and its schedule (its calls and plugs go with it)."""
+    with transaction.atomic():
+        socket_schedule_delete(socket_id=socket.pk)
+        object_delete(instance=socket, by=by, audit=True)
+
+
+def _plug_argument(*, target: Socket, name: str | None) -> Argument | None:
+    if not name:
+        return None
+    argument = Argument.objects.filter(task=target.task, name=name).first()
+    if argument is None:
+        message = f"The task '{target.task.name}' of socket '{target.name}' has no argument '{name}'."
+        raise BadRequest("The argument is not one of the target's.", detail={"argument": [message]})
+    return argument
+
+
+def _plug_fields(*, fields: dict[str, Any], plug: Plug | None) -> dict[str, Any]:
+    fields = dict(fields)
+    source = fields.get("source") or plug.source
+    target = fields.get("target") or plug.target
+    if source.pk == target.pk:
+        raise BadRequest("A plug cannot connect a socket to itself.", detail={"target": ["Same as source."]})
+    if not fields.get("processor"):
+        fields["processor"] = plug.processor if plug else source.processor
+    if "argument" in fields or "target" in fields:
+        current = plug.argument.name if plug and plug.argument_id else None
+        fields["argument"] = _plug_argument(target=target, name=fields.get("argument", current))
+    return fields
+
+
+def plug_create(*, by, fields: dict[str, Any]) -> Plug:
+    """A plug from a source socket to a target socket; ``fields["argument"]`` (a name, optional)
+    must be an argument of the target socket's task."""
+    with transaction.atomic():
+        return object_create(model=Plug, by=by, fields=_plug_fields(fields=fields, plug=None), audit=True)
+
+
+def plug_update(*, plug: Plug, by, fields: dict[str, Any]) -> Plug:
+    with transaction.atomic():
+        return object_update(instance=plug, by=by, fields=_plug_fields(fields=fields, plug=plug), audit=True)
+
+
+def secret_create(*, by, fields: dict[str, Any]) -> ProcessorSecret:
+    """Store ``fields["value"]`` encrypted; the clear value is never kept or logged."""
+    fields = dict(fields)
+    fields["ciphertext"] = secret_encrypt(fields.pop("value"))
+    return object_create(model=ProcessorSecret, by=by, fields=fields, audit=True)
+
+
+def secret_update(*, secret: ProcessorSecret, by, fields: dict[str, Any]) -> ProcessorSecret:
+    fields = dict(fields)
+    if "value" in fields:
+        fields["ciphertext"] = secret_encrypt(fields.pop("value"))
+    return object_update(instance=secret, by=by, fields=fields, audit=True)

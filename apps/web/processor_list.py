@@ -1,0 +1,40 @@
+"""The processors page: the list (LS_PROCESSORS) and a form that creates one (ADD_PROCESSOR)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from apps.accounts.rights import Right
+from apps.accounts.selectors import user_has_right
+from apps.processors.services import processor_create
+from apps.web import selectors
+from apps.web.forms import ProcessorCreateForm
+from apps.web.page_actions import Outcome, PageAction, page_post
+
+
+def _create(*, by, data, target) -> str:
+    processor = processor_create(by=by, fields=dict(data))
+    return f"Processor {processor.name} created."
+
+
+ACTIONS = {"create": PageAction(Right.ADD_PROCESSOR, ProcessorCreateForm, _create)}
+
+
+@login_required
+def processors(request):
+    outcome = Outcome()
+    if request.method == "POST":
+        outcome = page_post(request, ACTIONS)
+        if outcome.error is None:
+            messages.success(request, outcome.message)
+            return redirect(request.path)
+    can_list = user_has_right(request.user, Right.LS_PROCESSORS)
+    context = {
+        "area": "processors",
+        "outcome": outcome,
+        "can_list": can_list,
+        "processors": selectors.processor_list() if can_list else [],
+    }
+    return render(request, "web/processors.html", context, status=outcome.status)

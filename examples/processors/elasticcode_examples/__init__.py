@@ -1,0 +1,1 @@
+"""Example processors for ElasticCode (see sample.py)."""

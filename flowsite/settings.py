@@ -1,0 +1,221 @@
+"""The one settings module. Every value comes from the environment; see README "Configuration"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from flowsite.env import env_bool, env_int, env_list, env_str, secret_key, state_dir
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATE_DIR = state_dir()
+
+SECRET_KEY = secret_key()
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "channels",
+    "django_celery_beat",
+    "apps.core",
+    "apps.accounts",
+    "apps.network",
+    "apps.processors",
+    "apps.flows",
+    "apps.calls",
+    "apps.engine",
+    "apps.live",
+    "apps.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "flowsite.urls"
+WSGI_APPLICATION = "flowsite.wsgi.application"
+ASGI_APPLICATION = "flowsite.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env_str("DATABASE_URL", f"sqlite:///{STATE_DIR / 'elasticcode.sqlite3'}")
+    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web process read while a worker writes; IMMEDIATE avoids
+        # "database is locked" upgrades from read to write transactions.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = STATE_DIR / "collected-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+BROKER_URL = env_str("BROKER_URL", REDIS_URL)
+
+# Live events (apps/live): the publisher sends one batch per topic per tick, so a channel
+# holds a few messages, not one per event; a connection sends at most one frame per
+# LIVE_FRAME_MS carrying at most LIVE_FRAME_MAX events. What the layer still drops (a full
+# channel, an expired message) shows as a gap in the topic's totals and is reported.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [REDIS_URL],
+            "capacity": env_int("CHANNEL_CAPACITY", 10000),
+            "expiry": 60,
+        },
+    }
+}
+LIVE_FRAME_MS = env_int("LIVE_FRAME_MS", 100)
+LIVE_FRAME_MAX = env_int("LIVE_FRAME_MAX", 500)
+LIVE_PENDING_MAX = env_int("LIVE_PENDING_MAX", 50_000)
+LIVE_READ_COUNT = env_int("LIVE_READ_COUNT", 500)
+LIVE_TICK_MS = env_int("LIVE_TICK_MS", 50)
+LIVE_SNAPSHOT_SECONDS = env_int("LIVE_SNAPSHOT_SECONDS", 5)
+
+CELERY_BROKER_URL = BROKER_URL
+CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection before and after every task unless
+# this is set; workers then keep it for this many tasks, and apps.engine.tasks checks it
+# before each call the way Django does before each request (a new connection per call
+# costs a PostgreSQL backend fork and a handshake).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.permissions.HasRight"],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.PlatformAutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": env_str("LOGIN_RATE", "10/min")},
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ElasticCode API",
+    "DESCRIPTION": "The meta-model of an ElasticCode network: every object, behind its right.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right"},
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Processors: where mounts live and which repositories may be used.
+MOUNT_ROOT = Path(env_str("MOUNT_ROOT", str(STATE_DIR / "mounts")))
+ALLOW_FILE_REPOSITORIES = env_bool("ALLOW_FILE_REPOSITORIES", False)
+
+ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Serve static/ straight from the finders: no collectstatic step for the embedded default.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# Redis only: a message a dead worker took comes back after the visibility timeout; the
+# sweep that brings it back runs every BROKER_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("BROKER_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+}
+
+# Data flows: a run stops after HOP_LIMIT plug hops (cycles are allowed); a join waits
+# JOIN_TTL seconds for its arguments unless its plug's queue sets a message TTL.
+HOP_LIMIT = env_int("HOP_LIMIT", 100)
+JOIN_TTL = env_int("JOIN_TTL", 3600)
+
+# Platform housekeeping runs on the platform queue (mounts, schedule firings, join expiry).
+PLATFORM_QUEUE = "elasticcode.platform"
+CELERY_BEAT_SCHEDULE = {
+    "expire-joins": {"task": "elasticcode.expire_joins", "schedule": 30.0, "options": {"queue": PLATFORM_QUEUE}},
+}
+
+# Agents: each heartbeats its node every AGENT_HEARTBEAT seconds; a node silent for
+# AGENT_DOWN_AFTER seconds is marked down and its deployments move to healthy nodes.
+AGENT_HEARTBEAT = env_int("AGENT_HEARTBEAT", 3)
+AGENT_DOWN_AFTER = env_int("AGENT_DOWN_AFTER", 15)
+# Warmed-up worker processes an agent keeps ready (~50 MB each): a start takes ~1 s with one.
+AGENT_STANDBY = env_int("AGENT_STANDBY", 1)

@@ -1,0 +1,50 @@
+/** REST reads of the live dashboards (apps/live/api.py, under /api/live/). */
+import { query, request } from "./http";
+import type { CallFilter, CallRow } from "../live/calls";
+
+export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
+export type StatPoint = { t: number; calls: number; rate: number; failures: number; p50: number | null; p95: number | null };
+export type Throughput = { bucket: number; since: string; until: string; series: { processor: string; socket: string; points: StatPoint[] }[] };
+export type MetricPoint = { t: number; avg: number; min: number; max: number; count: number };
+export type MetricSeries = { bucket: number; series: { processor: string; name: string; points: MetricPoint[] }[] };
+export type NodeHealth = { name: string; hostname: string; up: boolean; age: number | null; cpuload: number; memused: number; diskusage: number; loadavg: number };
+export type QueueDepth = { name: string; ready: number; inflight: number; consumers: number };
+export type Counts = { nodes_up: number; processors_running: number; calls_running: number; failures_last_minute: number };
+export type CallEvent = { name: string; note: string; data: Record<string, unknown>; created: string };
+export type TreeNode = { id: string; name: string; state: string; socket: string; processor: string; children: TreeNode[] };
+export type CallDetail = CallRow & {
+  arguments: unknown;
+  result: unknown;
+  error: string;
+  log: string;
+  commit: string;
+  attempts: number;
+  events: CallEvent[];
+  tree: TreeNode;
+};
+
+export const PAGE_ROWS = 25;
+
+export function callPage(filter: CallFilter, page: number): Promise<Page<CallRow>> {
+  return request("GET", `/api/live/calls/${query({ ...filter, page, rows: PAGE_ROWS })}`);
+}
+
+export function callDetail(id: string): Promise<CallDetail> {
+  return request("GET", `/api/live/calls/${encodeURIComponent(id)}/`);
+}
+
+export function throughput(window = 900, points = 90): Promise<Throughput> {
+  return request("GET", `/api/live/throughput/${query({ window, points })}`);
+}
+
+export function metricSeries(window = 3600, points = 120): Promise<MetricSeries> {
+  return request("GET", `/api/live/series/${query({ window, points })}`);
+}
+
+export function nodes(): Promise<{ nodes: NodeHealth[] }> {
+  return request("GET", "/api/live/nodes/");
+}
+
+export function queues(): Promise<{ queues: QueueDepth[] }> {
+  return request("GET", "/api/live/queues/");
+}

@@ -1,0 +1,114 @@
+/** Shapes of the REST API's objects. Ids are UUIDs; foreign keys are given by name unless noted. */
+
+export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
+
+export type MountStatus = "none" | "queued" | "mounting" | "ready" | "failed";
+
+export type Processor = {
+  id: string;
+  name: string;
+  gitrepo: string;
+  branch: string;
+  commit: string;
+  module: string;
+  concurrency: number;
+  hostname: string;
+  retries: number;
+  timelimit: number | null;
+  ratelimit: string;
+  mount_status: MountStatus;
+  mount_log: string;
+  status: string;
+  requested_status: string;
+};
+
+export type ProcessorCreate = Pick<Processor, "name" | "gitrepo" | "branch" | "commit" | "module">;
+export type ProcessorSettings = Pick<Processor, "concurrency" | "hostname" | "retries" | "timelimit" | "ratelimit">;
+
+export type Task = {
+  id: string;
+  name: string;
+  processor: string;
+  module: string;
+  docstring: string;
+  accepts_plugs: boolean;
+  accepts_output: boolean;
+};
+
+export type ArgumentKind =
+  | "positional_only"
+  | "positional_or_keyword"
+  | "var_positional"
+  | "keyword_only"
+  | "var_keyword";
+
+export type Argument = {
+  id: string;
+  name: string;
+  /** The task's id, not its name (task names are unique only per processor). */
+  task: string;
+  position: number;
+  kind: ArgumentKind;
+  annotation: string;
+  default: unknown;
+  has_default: boolean;
+};
+
+export type Socket = {
+  id: string;
+  name: string;
+  processor: string;
+  queue: string;
+  task: string;
+  interval: number | null;
+  cron: string;
+  schedule_type: string;
+  data: unknown;
+};
+
+/** deployed_version names the deployed version; the API may give its number, id or name. */
+export type Flow = { id: string; name: string; description: string; deployed_version: number | string | null };
+
+export type Version = {
+  id: string;
+  name?: string;
+  flow: string;
+  number: number;
+  message: string;
+  document: unknown;
+  author: string | null;
+  created: string;
+};
+
+export type CallState =
+  | "queued"
+  | "received"
+  | "running"
+  | "retry"
+  | "finished"
+  | "failed"
+  | "cancelled"
+  | "expired";
+
+export const FINAL_CALL_STATES: readonly CallState[] = ["finished", "failed", "cancelled", "expired"];
+
+export type Call = {
+  id: string;
+  name: string;
+  socket: string;
+  state: CallState;
+  tracking: string;
+  started: string | null;
+  finished: string | null;
+  result: unknown;
+  error: unknown;
+};
+
+/** A call and the calls it caused; the tree endpoint's node shape. */
+export type CallTreeNode = Partial<Call> & { children?: CallTreeNode[] };
+
+export type DeployAction = "create" | "update" | "unchanged";
+export type DeployObject = { kind: string; name: string; action: DeployAction; ok: boolean; error?: string };
+export type DeployResult = { objects: DeployObject[] };
+
+export type RunInput = { args: unknown[]; kwargs: Record<string, unknown> };

@@ -1,0 +1,16 @@
+import { StrictMode, Suspense } from "react";
+import { createRoot } from "react-dom/client";
+import { screens } from "./screens";
+import "./app.css";
+
+const root = document.getElementById("root");
+const Screen = root?.dataset.screen ? screens[root.dataset.screen] : undefined;
+if (root && Screen) {
+  createRoot(root).render(
+    <StrictMode>
+      <Suspense fallback={<p className="muted">Loading…</p>}>
+        <Screen />
+      </Suspense>
+    </StrictMode>,
+  );
+}

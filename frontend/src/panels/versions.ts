@@ -1,0 +1,16 @@
+/** Helpers for the version history: which one is deployed, and reading a stored document. */
+import type { Flow, Version } from "../api/types";
+import type { CanvasDocument } from "../store/document";
+import { validateDocument } from "../store/io";
+
+export function isDeployed(flow: Flow | null, version: Version): boolean {
+  const deployed = flow?.deployed_version;
+  if (deployed === null || deployed === undefined) return false;
+  return deployed === version.number || deployed === version.id || deployed === version.name || deployed === String(version.number);
+}
+
+/** The version's document, or an error naming the version. */
+export function versionDocument(version: Version): { document: CanvasDocument } | { error: string } {
+  const result = validateDocument(version.document);
+  return result.ok ? { document: result.document } : { error: `Version ${version.number} cannot be read: ${result.errors.slice(0, 3).join("; ")}` };
+}

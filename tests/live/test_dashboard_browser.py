@@ -1,0 +1,53 @@
+"""A call shows up in an open dashboard in a real browser, live, with its final state."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.calls.models import Call
+from apps.engine.dispatch import call_submit
+from apps.engine.recording import WorkerIdentity, call_finish, call_start
+from apps.processors.models import Socket
+from tests.factories import make_processor, make_queue, make_socket
+from tests.live.pages import DashboardPage, log_in
+from tests.live.publisher_wait import subscribed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def socket_ready() -> Socket:
+    return make_socket(make_processor(name="proc1"), name="pyfi.processors.sample.do_something",
+                       queue=make_queue(name="pyfi.queue1"))
+
+
+def run_like_a_worker(socket: Socket, monkeypatch) -> Call:
+    """What ``flow task run`` then a worker do, without the broker: submit, start, finish."""
+    monkeypatch.setattr("apps.engine.dispatch.call_publish", lambda **_: None)
+    return call_submit(socket=socket, args=["Hello"], kwargs={})
+
+
+def test_when_a_call_runs_then_the_open_dashboard_shows_it_live_with_its_final_state(
+        live_stack, live_redis, page, alice, socket_ready, monkeypatch, figures):
+    log_in(page, live_stack.url, alice)
+    dashboard = DashboardPage(page, live_stack.url).open()
+    subscribed(live_redis, "calls:all", stack=live_stack)
+    page.evaluate("window.__loadedAt = performance.timeOrigin")
+
+    started = time.monotonic()
+    call = run_like_a_worker(socket_ready, monkeypatch)
+    expect(dashboard.call_state(str(call.pk))).to_have_text("queued")
+    running = call_start(call_id=str(call.pk), who=WorkerIdentity(hostname="node-a"))
+    call_finish(call=running, result="TEXT:Hello", log="said hello\n", commit="abc123", duration_ms=12.5, metrics=[])
+    expect(dashboard.call_state(str(call.pk))).to_have_text("finished")
+    figures["browser: call submitted -> row finished"] = f"{time.monotonic() - started:.2f} s"
+    expect(dashboard.call_row(str(call.pk))).to_contain_text("12.5 ms")
+    assert page.evaluate("window.__loadedAt") == page.evaluate("performance.timeOrigin"), "no reload"
+
+    detail = dashboard.open_call(str(call.pk))
+    expect(detail.get_by_role("list", name="Events")).to_contain_text("postrun")
+    expect(detail.get_by_label("Log")).to_have_text("said hello\n")
+    expect(detail).to_contain_text("TEXT:Hello")
