@@ -14,8 +14,14 @@ from apps.core.models import Status
 from apps.core.services import audit_record, object_create, object_delete, object_update
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
-from apps.processors.models import Argument, Plug, Processor, ProcessorSecret, Socket, Task
-from apps.processors.schedules import socket_schedule_delete, socket_schedule_sync
+from apps.processors.models import (
+    Argument,
+    Plug,
+    Processor,
+    ProcessorSecret,
+    Socket,
+    Task,
+)
 from apps.processors.repositories import (
     RepositoryUrlError,
     repo_has_credentials,
@@ -23,6 +29,7 @@ from apps.processors.repositories import (
     repo_trust_problem,
     repo_validate,
 )
+from apps.processors.schedules import socket_schedule_delete, socket_schedule_sync
 from apps.processors.selectors import trust_rules
 
 
@@ -139,6 +146,7 @@ def socket_create(*, by, fields: dict[str, Any]) -> Socket:
         fields["task"] = task_find_or_create(processor=fields["processor"], name=fields["task"], by=by)
         socket = object_create(model=Socket, by=by, fields=fields, audit=True)
         socket_schedule_sync(socket=socket)
+        _sockets_changed(socket.processor_id)
         return socket
 
 
@@ -149,8 +157,10 @@ def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
             processor = fields.get("processor", socket.processor)
             name = fields.get("task", socket.task.name)
             fields["task"] = task_find_or_create(processor=processor, name=name, by=by)
+        before = socket.processor_id
         socket = object_update(instance=socket, by=by, fields=fields, audit=True)
         socket_schedule_sync(socket=socket)
+        _sockets_changed(before, socket.processor_id)
         return socket
 
 
@@ -158,7 +168,14 @@ def socket_delete(*, socket: Socket, by) -> None:
     """Delete a socket and its schedule (its calls and plugs go with it)."""
     with transaction.atomic():
         socket_schedule_delete(socket_id=socket.pk)
+        _sockets_changed(socket.processor_id)
         object_delete(instance=socket, by=by, audit=True)
+
+
+def _sockets_changed(*processor_ids) -> None:
+    """Wake the agents: running workers of these processors follow their sockets' queues."""
+    for processor_id in sorted({str(pid) for pid in processor_ids}):
+        control_publish_on_commit({"processor": processor_id, "sockets": "changed"})
 
 
 def _plug_argument(*, target: Socket, name: str | None) -> Argument | None:

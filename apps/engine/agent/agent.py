@@ -26,10 +26,21 @@ from apps.core.models import Status
 from apps.engine.agent import state
 from apps.engine.agent.control import consuming_set, processor_queue_names
 from apps.engine.agent.failover import network_check, placements_repair, processors_on
+from apps.engine.agent.follow import queues_follow
 from apps.engine.agent.local import agent_refuse_duplicate
 from apps.engine.agent.metrics import node_metrics
 from apps.engine.agent.reconcile import (
-    Action, Forget, Pause, Phase, Restarted, Resume, Start, Stop, Wanted, deployment_status, reconcile,
+    Action,
+    Forget,
+    Pause,
+    Phase,
+    Restarted,
+    Resume,
+    Start,
+    Stop,
+    Wanted,
+    deployment_status,
+    reconcile,
 )
 from apps.engine.agent.supervisor import Supervisor
 from apps.engine.events import event_publish
@@ -147,6 +158,7 @@ class AgentLoop:
         for action in actions:
             self._act(action)
         self.busy = any(isinstance(action, (Pause, Resume)) for action in actions)
+        queues_follow(self.supervisor.handles.values())
         self._record(wanted, recorded)
 
     def _heartbeat(self) -> None:
@@ -192,6 +204,7 @@ class AgentLoop:
         queues = processor_queue_names(processor_id=processor_id)
         if consuming_set(worker=handle.node, queues=queues, consume=consume):
             handle.consuming = consume
+            handle.queues = frozenset(queues) if consume else None
             logger.info("worker %s %s", handle.name, "resumed" if consume else "paused")
 
     def _record(self, wanted: dict[str, Wanted], recorded: dict[str, state.Recorded]) -> None:

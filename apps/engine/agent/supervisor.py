@@ -46,6 +46,7 @@ class WorkerHandle:
     popen: subprocess.Popen | None  # None: adopted from an earlier agent
     phase: Phase = Phase.STARTING
     consuming: bool | None = None
+    queues: frozenset[str] | None = None  # the socket queues it was last made to consume
     stop_deadline: float = 0.0
     failures: int = 0
     retry_at: float = 0.0

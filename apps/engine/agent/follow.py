@@ -1,0 +1,54 @@
+"""Running workers follow their processor's sockets.
+
+A worker starts consuming the queues of the sockets its processor has then. A socket
+created later (a flow deployed onto a running processor, a socket added in the API) must
+not wait for a restart: the agent adds its queue to every running, consuming worker of
+that processor with Celery's ``add_consumer``, and cancels the queues of sockets that are
+gone. A paused worker is left alone: it takes every current queue when it resumes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from apps.engine.agent.control import consuming_set
+from apps.engine.agent.reconcile import Phase
+from apps.engine.queues import socket_queue_name
+from apps.processors.models import Socket
+
+logger = logging.getLogger(__name__)
+
+
+def socket_queues(*, processor_ids: list[str]) -> dict[str, frozenset[str]]:
+    """processor id -> the broker queues of its sockets now (one query for all)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    sockets = Socket.objects.filter(processor_id__in=processor_ids).select_related("queue", "processor")
+    for socket in sockets:
+        found[str(socket.processor_id)].add(socket_queue_name(socket=socket))
+    return {processor_id: frozenset(found.get(processor_id, ())) for processor_id in processor_ids}
+
+
+def queues_follow(handles) -> list[str]:
+    """Bring each ready, consuming worker's queues in line with its sockets; the names of
+    the workers changed. A worker that does not answer is tried again next tick."""
+    live = [h for h in handles if h.phase == Phase.READY and h.consuming]
+    if not live:
+        return []
+    wanted = socket_queues(processor_ids=[h.processor_id for h in live])
+    changed = []
+    for handle in live:
+        queues = wanted[handle.processor_id]
+        if handle.queues == queues:
+            continue
+        known = handle.queues or frozenset()
+        added, removed = sorted(queues - known), sorted(known - queues)
+        if handle.queues is None:
+            added = sorted(queues)  # first look: make sure it consumes every current queue
+        ok = (not added or consuming_set(worker=handle.node, queues=added, consume=True)) and \
+             (not removed or consuming_set(worker=handle.node, queues=removed, consume=False))
+        if ok:
+            handle.queues = queues
+            changed.append(handle.name)
+            logger.info("worker %s follows its sockets: +%s -%s", handle.name, added, removed)
+    return changed
