@@ -16,6 +16,9 @@ class FileSerializer(PlatformSerializer):
 
 
 class FlowSerializer(PlatformSerializer):
+    # The number users see ("deployed v3"), not the version row's id.
+    deployed_version = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+
     class Meta:
         model = Flow
         fields = [*BASE_FIELDS, "file", "processors", "description", "deployed_version"]

@@ -16,13 +16,21 @@ LOG_EVENT_CHARS = 16 * 1024
 @dataclass
 class Directory:
     max_age: float = 10.0
+    min_age: float = 1.0  # the soonest a new socket or a deploy makes it read again
     queues: dict[str, str] = field(default_factory=dict)  # socket name -> queue name
     flows: dict[str, tuple[str, ...]] = field(default_factory=dict)  # processor name -> flow names
     loaded: float = float("-inf")
 
-    def refresh_if_old(self) -> None:
-        if time.monotonic() - self.loaded >= self.max_age:
+    def refresh_if_stale(self, events: list[dict]) -> None:
+        """Refresh when old, or sooner when the events name a socket it does not know or a
+        flow was deployed: a flow's first calls then reach its canvas at once."""
+        age = time.monotonic() - self.loaded
+        if age >= self.max_age or (age >= self.min_age and self._news(events)):
             self.refresh()
+
+    def _news(self, events: list[dict]) -> bool:
+        return any(event.get("kind") == "deploy" or (event.get("kind") == "call" and event.get("socket")
+                                                      and event["socket"] not in self.queues) for event in events)
 
     def refresh(self) -> None:
         self.queues = dict(Socket.objects.filter(queue__isnull=False).values_list("name", "queue__name"))

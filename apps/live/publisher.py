@@ -175,8 +175,8 @@ async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int
     """Publish and acknowledge one read; returns how many entries it handled."""
     if not entries:
         return 0
-    await database_sync_to_async(pub.directory.refresh_if_old)()
     events = events_decode(entries)
+    await database_sync_to_async(pub.directory.refresh_if_stale)(events)
     events += await log_events(pub, events)
     await batches_send(pub, batches_build(events, pub.directory))
     acked = await pub.client.xack(pub.stream, GROUP, *[sid for sid, _ in entries])

@@ -59,11 +59,12 @@ def wait_until(check, *, what: str, stack: LiveStack, seconds: float = 30) -> No
     pytest.fail(f"{what} within {seconds} s\n" + "\n".join(stack.log(n) for n in stack.processes))
 
 
-def stack_start(tmp_path: Path, *, redis_url: str, client: redis.Redis) -> LiveStack:
+def stack_start(tmp_path: Path, *, redis_url: str, client: redis.Redis, env: dict[str, str] | None = None) -> LiveStack:
+    """``env``: more settings for both processes (e.g. the broker a test's workers use)."""
     port = free_port()
     stack = LiveStack(url=f"http://127.0.0.1:{port}", ws_url=f"ws://127.0.0.1:{port}/ws/")
     env = dict(os.environ, DATABASE_URL=test_database_url(), REDIS_URL=redis_url, SECRET_KEY=settings.SECRET_KEY,
-               LIVE_SNAPSHOT_SECONDS="1", DJANGO_SETTINGS_MODULE="flowsite.settings")
+               LIVE_SNAPSHOT_SECONDS="1", DJANGO_SETTINGS_MODULE="flowsite.settings", **(env or {}))
     commands = {
         "daphne": [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "flowsite.asgi:application"],
         "publisher": [sys.executable, "manage.py", "live_publisher"],

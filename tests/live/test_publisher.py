@@ -182,3 +182,20 @@ def test_when_the_stream_is_deleted_under_it_then_the_publisher_carries_on(live_
             await running
 
     run_async(scenario)
+
+
+def test_a_new_socket_or_a_deploy_refreshes_the_directory_soon_not_at_every_event():
+    """A flow's first calls reach its canvas at once: an unknown socket or a deploy event
+    makes the directory read again (at most once a second); known sockets do not."""
+    queue = make_socket(make_processor(name="proc"), name="sock").queue
+    seen = Directory(max_age=3600, min_age=1.0, queues={"sock": "old"}, loaded=time.monotonic() - 2)
+    seen.refresh_if_stale([{"kind": "deploy", "action": "create"}])
+    assert seen.queues == {"sock": queue.name}
+    fresh = Directory(max_age=3600, min_age=1.0, loaded=time.monotonic())
+    fresh.refresh_if_stale([call_payload(socket="other")])
+    assert fresh.queues == {}, "not twice within min_age"
+    known = Directory(max_age=3600, min_age=1.0, queues={"sock": "q"}, loaded=time.monotonic() - 2)
+    known.refresh_if_stale([call_payload(socket="sock")])
+    assert known.queues == {"sock": "q"}, "a known socket does not make it read"
+    known.refresh_if_stale([call_payload(socket="brand-new")])
+    assert known.queues == {"sock": queue.name}

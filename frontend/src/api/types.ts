@@ -66,8 +66,8 @@ export type Socket = {
   data: unknown;
 };
 
-/** deployed_version names the deployed version; the API may give its number, id or name. */
-export type Flow = { id: string; name: string; description: string; deployed_version: number | string | null };
+/** deployed_version is the number of the deployed version (null: never deployed). */
+export type Flow = { id: string; name: string; description: string; deployed_version: number | null };
 
 export type Version = {
   id: string;

@@ -57,7 +57,7 @@ export function FlowPicker({ onOpen }: { onOpen: (name: string) => void }) {
                   </a>
                 </td>
                 <td>{flow.description}</td>
-                <td>{flow.deployed_version ?? "—"}</td>
+                <td>{flow.deployed_version === null ? "—" : `v${flow.deployed_version}`}</td>
               </tr>
             ))}
           </tbody>

@@ -4,9 +4,7 @@ import type { CanvasDocument } from "../store/document";
 import { validateDocument } from "../store/io";
 
 export function isDeployed(flow: Flow | null, version: Version): boolean {
-  const deployed = flow?.deployed_version;
-  if (deployed === null || deployed === undefined) return false;
-  return deployed === version.number || deployed === version.id || deployed === version.name || deployed === String(version.number);
+  return flow?.deployed_version === version.number;
 }
 
 /** The version's document, or an error naming the version. */

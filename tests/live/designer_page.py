@@ -1,0 +1,92 @@
+"""The flow designer as a user drives it: by role, label and what is on screen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import Locator, Page, expect
+
+
+@dataclass
+class DesignerPage:
+    page: Page
+    base_url: str
+
+    def create_flow(self, name: str) -> DesignerPage:
+        self.page.goto(f"{self.base_url}/designer/")
+        form = self.page.get_by_role("form", name="New flow")
+        form.get_by_label("Name").fill(name)
+        form.get_by_role("button", name="Create flow").click()
+        expect(self.toolbar().get_by_role("heading", name=name)).to_be_visible()
+        return self
+
+    def toolbar(self) -> Locator:
+        return self.page.get_by_role("toolbar", name="Designer")
+
+    def canvas(self) -> Locator:
+        return self.page.locator(".react-flow")
+
+    def palette_item(self, function: str) -> Locator:
+        palette = self.page.get_by_role("region", name="Palette")
+        name = self.page.locator(".palette-name").filter(has_text=re.compile(f"^{re.escape(function)}$"))
+        return palette.locator(".palette-item").filter(has=name).first
+
+    def drag_function(self, function: str, *, x: float, y: float) -> Locator:
+        """Drag a function from the palette onto the canvas at (x, y) of the canvas box."""
+        self.palette_item(function).drag_to(self.canvas(), target_position={"x": x, "y": y})
+        node = self.node(function)
+        expect(node).to_be_visible()
+        return node
+
+    def node(self, socket_name: str) -> Locator:
+        title = self.page.locator(".socket-title").filter(has_text=re.compile(f"^{re.escape(socket_name)}$"))
+        return self.page.locator(".react-flow__node").filter(has=title)
+
+    def nodes(self) -> Locator:
+        return self.page.locator(".react-flow__node-socket")
+
+    def connect(self, source: str, target: str, argument: str) -> None:
+        """Drag from the source's result handle onto one argument of the target."""
+        start = self.node(source).locator(".handle-result")
+        end = self.node(target).locator(".socket-arg").filter(has_text=re.compile(f"^{re.escape(argument)}\\b"))
+        self._drag(start, end)
+        expect(self.page.locator(".react-flow__edge")).to_have_count(1)
+
+    def _drag(self, start: Locator, end: Locator) -> None:
+        """Mouse down, a few moves, mouse up: how React Flow sees a hand drawing a wire."""
+        a, b = start.bounding_box(), end.bounding_box()
+        mouse = self.page.mouse
+        mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+        mouse.down()
+        for step in range(1, 6):
+            mouse.move(a["x"] + (b["x"] + 8 - a["x"]) * step / 5, a["y"] + (b["y"] + b["height"] / 2 - a["y"]) * step / 5)
+        mouse.up()
+
+    def action(self, label: str) -> None:
+        self.toolbar().get_by_role("button", name=label, exact=True).click()
+
+    def dialog(self, title: str) -> Locator:
+        return self.page.get_by_role("dialog", name=title)
+
+    def save(self, message: str) -> None:
+        self.action("Save version")
+        dialog = self.dialog("Save version")
+        dialog.get_by_label("Message").fill(message)
+        dialog.get_by_role("button", name="Save version").click()
+        expect(dialog).to_be_hidden()
+        expect(self.page.get_by_role("status").filter(has_text=re.compile(r"Saved version \d+"))).to_be_visible()
+
+    def deploy(self, number: int) -> Locator:
+        self.action("Deploy")
+        dialog = self.dialog("Deploy")
+        dialog.get_by_label("Version").select_option(str(number))
+        dialog.get_by_role("button", name=f"Deploy v{number}").click()
+        expect(dialog.get_by_text(f"Version {number} is deployed.")).to_be_visible(timeout=30_000)
+        return dialog
+
+    def select(self, socket_name: str) -> None:
+        self.node(socket_name).locator(".socket-title").click()
+
+    def side_tab(self, name: str) -> None:
+        self.page.get_by_role("tablist", name="Side panel").get_by_role("tab", name=name).click()
