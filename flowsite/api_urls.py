@@ -78,6 +78,7 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("live/", include("apps.live.api")),
+    path("monitor/", include("apps.engine.monitor.api")),
     *router.urls,
     re_path(r"^.*/$", NotFoundView.as_view()),
 ]

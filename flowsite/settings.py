@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-joins": {"task": "elasticcode.expire_joins", "schedule": 30.0, "options": {"queue": PLATFORM_QUEUE}},
 }
 
+# The queue monitor (manage.py queue_monitor) keeps its samples QUEUE_MONITOR_RETENTION
+# seconds and computes arrival and completion rates over QUEUE_MONITOR_RATE_WINDOW seconds.
+QUEUE_MONITOR_RETENTION = env_int("QUEUE_MONITOR_RETENTION", 3600)
+QUEUE_MONITOR_RATE_WINDOW = env_int("QUEUE_MONITOR_RATE_WINDOW", 10)
+
 # Agents: each heartbeats its node every AGENT_HEARTBEAT seconds; a node silent for
 # AGENT_DOWN_AFTER seconds is marked down and its deployments move to healthy nodes.
 AGENT_HEARTBEAT = env_int("AGENT_HEARTBEAT", 3)

@@ -134,7 +134,8 @@ KINDS: tuple[Kind, ...] = (
         _f("max_length", "--max-length", type=int, help="Most messages held (-1: unbounded)"),
         _f("expires", "--expires", type=int, help="Delete after unused this long, ms (-1: never)"),
         NETWORK,
-    ), extra_columns=(_c("Type", "qtype"), _c("Durable", "durable"))),
+    # "flow ls queues" shows the queue monitor's figures instead (apps.cli.queues).
+    ), extra_columns=(_c("Type", "qtype"), _c("Durable", "durable")), verbs=ALL_VERBS - {"list"}),
     Kind("scheduler", "schedulers", fields=(
         _f("strategy", "-s", "--strategy", type=click.Choice(["BALANCED", "EFFICIENT"]), default="BALANCED", help="Placement strategy"),
         NETWORK,

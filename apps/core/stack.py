@@ -1,5 +1,5 @@
 """Run the whole platform on one machine: Redis (brought along if none answers), web,
-and the processes later issues add (agent with workers, scheduler).
+and the processes later issues add (agent with workers, scheduler, queue monitor).
 
 Used by ``bin/run`` after setup. Plain Python: it starts children and never imports Django,
 so the children see the environment it prepared. Ctrl-C stops every child.
@@ -130,6 +130,8 @@ def extra_processes(python: str) -> list[tuple[str, list[str]]]:
                       "-c", "1", "-n", "platform@%h", "--without-gossip", "--without-mingle",
                       "--loglevel", "INFO"]),
         ("live", [python, "manage.py", "live_publisher"]),
+        # Samples every socket queue each second (one monitor per network is elected).
+        ("monitor", [python, "manage.py", "queue_monitor"]),
         # This machine's agent: its node takes deployments with every cpu it has.
         ("agent", [python, "manage.py", "agent", "--name", socket.gethostname(),
                    "--cpus", str(os.cpu_count() or 1)]),

@@ -78,4 +78,5 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
     return topics
 
 
-_SNAPSHOT_TOPIC = {"node": "nodes", "queue": "queues", "counters": "counters"}
+# "queues": the queue monitor's one event per tick listing every queue that changed.
+_SNAPSHOT_TOPIC = {"node": "nodes", "queue": "queues", "queues": "queues", "counters": "counters"}

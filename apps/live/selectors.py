@@ -9,13 +9,14 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, FloatField, Func, Max, Min, OuterRef, Subquery
+from django.db.models import Avg, Count, FloatField, Func, Max, Min
 from django.db.models.functions import Floor
 from django.utils import timezone
 
 from apps.calls.models import Call, CallState, Event, MetricSample
 from apps.calls.selectors import call_tree
-from apps.network.models import Node, Queue, QueueLog
+from apps.network.models import Node, Queue
+from apps.network.selectors import queuelog_latest
 
 NODE_HEARTBEAT_SECONDS = 90
 MAX_STATS_ROWS = 100_000
@@ -155,14 +156,15 @@ def node_health(*, now=None) -> list[dict[str, Any]]:
 
 
 def queue_depths() -> list[dict[str, Any]]:
-    """The newest sample of each queue: messages ready, in flight, and consumers."""
-    latest = QueueLog.objects.filter(queue=OuterRef("pk")).order_by("-created")
-    queues = Queue.objects.annotate(
-        ready=Subquery(latest.values("ready")[:1]), inflight=Subquery(latest.values("inflight")[:1]),
-        consumers=Subquery(latest.values("consumers")[:1]), sampled=Subquery(latest.values("created")[:1]),
-    ).order_by("name")[:500]
-    return [
-        {"kind": "queue", "name": q.name, "ready": q.ready or 0, "inflight": q.inflight or 0,
-         "consumers": q.consumers or 0, "sampled": q.sampled}
-        for q in queues
-    ]
+    """Each queue row's figures from its newest monitor tick, summed over its broker queues
+    (one per processor): messages ready, in flight, and consumers (zeros before any sample)."""
+    queues = list(Queue.objects.order_by("name")[:500])
+    totals = {queue.pk: {"kind": "queue", "name": queue.name, "ready": 0, "inflight": 0, "consumers": 0,
+                         "sampled": None} for queue in queues}
+    for sample in queuelog_latest(queues=Queue.objects.filter(pk__in=totals)):
+        row = totals[sample.queue_id]
+        row["ready"] += sample.ready
+        row["inflight"] += sample.inflight
+        row["consumers"] += sample.consumers
+        row["sampled"] = sample.created
+    return [totals[queue.pk] for queue in queues]

@@ -19,4 +19,4 @@ register_base(Network, Scheduler, Node, Agent, Queue, Deployment, Worker, Action
 
 @admin.register(QueueLog)
 class QueueLogAdmin(admin.ModelAdmin):
-    list_display = ("queue", "created", "ready", "inflight", "consumers")
+    list_display = ("name", "queue", "created", "ready", "inflight", "consumers", "state")

@@ -97,11 +97,11 @@ class ContainerViewSet(CrudViewSet):
 class QueueLogViewSet(ReadOnlyViewSet):
     """Samples of queue depth, newest first."""
 
-    queryset = QueueLog.objects.select_related("queue").order_by("-created")
+    queryset = QueueLog.objects.select_related("queue", "processor").order_by("-created")
     serializer_class = s.QueueLogSerializer
     filterset_class = filterset_for(QueueLog, name_field=None, by_name=("queue",))
-    search_fields = ["queue__name"]
-    ordering_fields = ["created", "ready", "inflight", "consumers"]
+    search_fields = ["queue__name", "name"]
+    ordering_fields = ["created", "ready", "inflight", "consumers", "arrival_rate", "completion_rate", "oldest_age"]
     rights = crud_rights("QUEUELOG", "QUEUELOGS", actions=("list", "retrieve"))
 
 

@@ -7,6 +7,7 @@ this app imports nothing from the apps above it.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from apps.core.models import BaseModel
 
@@ -163,18 +164,42 @@ class Container(BaseModel):
         db_table = "container"
 
 
+class QueueState(models.TextChoices):
+    OK = "ok"
+    WARN = "warn", "Warn (at least 60% of its maximum length)"
+    FULL = "full", "Full (at its maximum length)"
+    PAUSED = "paused", "Paused (its processor or a socket is paused)"
+
+
 class QueueLog(models.Model):
-    """One sample of a queue's depth and rates (the specification's ``queuelog``)."""
+    """One sample of a broker queue's depth and rates (the specification's ``queuelog``),
+    written by the queue monitor (apps.engine.monitor) once per tick and kept for
+    QUEUE_MONITOR_RETENTION seconds. Every broker queue of one Queue row sampled in one
+    tick shares its ``created``, so the newest tick of a row is the set of its newest
+    samples (apps.network.selectors.queuelog_latest)."""
 
     queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="samples")
-    created = models.DateTimeField(auto_now_add=True)
-    ready = models.PositiveIntegerField(default=0)
-    inflight = models.PositiveIntegerField(default=0)
+    processor = models.ForeignKey(
+        "processors.Processor", null=True, blank=True, on_delete=models.CASCADE, related_name="queue_samples",
+        help_text="Whose calls the broker queue carries.",
+    )
+    name = models.CharField(max_length=401, blank=True, default="",
+                            help_text="The broker queue: <queue name>.<processor name>.")
+    created = models.DateTimeField(default=timezone.now)
+    ready = models.PositiveIntegerField(default=0, help_text="Messages waiting to be delivered.")
+    inflight = models.PositiveIntegerField(default=0, help_text="Delivered, not yet acknowledged.")
     consumers = models.PositiveIntegerField(default=0)
+    arrival_rate = models.FloatField(default=0, help_text="Calls sent to the queue per second.")
+    completion_rate = models.FloatField(
+        default=0, help_text="Messages that left the queue (acknowledged, expired or purged) per second.")
+    oldest_age = models.FloatField(null=True, blank=True, help_text="Seconds the oldest ready message has waited.")
+    state = models.CharField(max_length=10, choices=QueueState.choices, default=QueueState.OK)
 
     class Meta:
         db_table = "queuelog"
         indexes = [
             # Charts read the newest samples of one queue.
             models.Index(fields=["queue", "-created"], name="queuelog_queue_idx"),
+            # Retention deletes samples by age.
+            models.Index(fields=["created"], name="queuelog_created_idx"),
         ]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from apps.core.models import Status
-from apps.network.models import Agent, Deployment, Node, Worker
+from apps.network.models import Agent, Deployment, Node, Queue, QueueLog, Worker
 
 # A processor asked for one of these holds no cpus: its deployments stay, but free.
 IDLE_REQUESTS = (Status.STOPPED, Status.REMOVED)
@@ -105,3 +105,18 @@ def processor_run_state(*, processor) -> dict:
         "deployments": list(Deployment.objects.filter(processor=processor).select_related("node").order_by("hostname")),
         "workers": list(Worker.objects.filter(processor=processor).order_by("hostname")),
     }
+
+
+def queuelog_latest(*, queues: QuerySet[Queue] | None = None, limit: int = 2000) -> list[QueueLog]:
+    """The samples of each queue's newest monitor tick: one per broker queue of the row
+    (a tick writes all of a row's broker queues with one ``created``). Two indexed reads,
+    whatever the number of samples kept."""
+    rows = (queues if queues is not None else Queue.objects.all()).annotate(
+        newest=Subquery(QueueLog.objects.filter(queue=OuterRef("pk")).order_by("-created").values("created")[:1]),
+    ).filter(newest__isnull=False).values_list("pk", "newest")[:limit]
+    newest = dict(rows)
+    if not newest:
+        return []
+    samples = QueueLog.objects.filter(queue_id__in=newest, created__in=set(newest.values())).select_related(
+        "queue", "processor").order_by("queue__name", "name")
+    return [sample for sample in samples if newest[sample.queue_id] == sample.created]

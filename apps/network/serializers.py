@@ -104,5 +104,6 @@ class ContainerSerializer(PlatformSerializer):
 class QueueLogSerializer(PlatformSerializer):
     class Meta:
         model = QueueLog
-        fields = ["id", "queue", "created", "ready", "inflight", "consumers"]
+        fields = ["id", "queue", "processor", "name", "created", "ready", "inflight", "consumers", "arrival_rate",
+                  "completion_rate", "oldest_age", "state"]
         read_only_fields = fields

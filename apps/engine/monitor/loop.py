@@ -1,0 +1,130 @@
+"""The monitor loop: every ``interval`` seconds, hold the scopes it can (election), sample
+their queues, write one ``queuelog`` INSERT, publish one live event of what changed, and at
+most once a minute delete samples older than the retention."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import redis
+from amqp.exceptions import AMQPError
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from apps.engine.monitor.brokers import AmqpCounter, RedisCounter, broker_counter
+from apps.engine.monitor.election import Election
+from apps.engine.monitor.sampling import (
+    DEFAULT_SCOPE,
+    History,
+    sample,
+    scope_of,
+    targets_load,
+)
+from apps.engine.monitor.services import (
+    queuelog_prune,
+    queuelog_write,
+    samples_changed,
+    samples_publish,
+)
+
+logger = logging.getLogger(__name__)
+
+MIN_INTERVAL, MAX_INTERVAL = 0.5, 5.0
+PRUNE_EVERY = 60.0
+TICK_ERRORS = (redis.RedisError, KombuOperationalError, AMQPError, OSError, DatabaseError)
+
+
+def interval_clamp(value: float) -> float:
+    return min(MAX_INTERVAL, max(MIN_INTERVAL, float(value)))
+
+
+@dataclass
+class TickResult:
+    held: set[str]
+    written: int = 0
+    published: int = 0
+    pruned: int = 0
+
+
+@dataclass
+class Monitor:
+    broker_url: str
+    election: Election
+    network_id: str | None = None  # None: every network's queues, and those in none
+    retention: float = 3600.0
+    history: History = field(default_factory=History)
+    published: dict[str, tuple] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)
+    counter: RedisCounter | AmqpCounter | None = None
+    last_prune: float = float("-inf")
+
+    def tick(self, *, now: datetime | None = None) -> TickResult:
+        now = now or timezone.now()
+        targets = targets_load(scopes={scope_of(self.network_id)} if self.network_id else None)
+        scopes = {scope_of(self.network_id)} if self.network_id else {t.scope for t in targets} | {DEFAULT_SCOPE}
+        self.held = self.election.hold(scopes)
+        result = TickResult(held=set(self.held))
+        mine = [t for t in targets if t.scope in self.held]
+        if mine:
+            if self.counter is None:
+                self.counter = broker_counter(self.broker_url)
+            samples = sample(self.counter, targets=mine, history=self.history, now=now)
+            result.written = queuelog_write(samples=samples, at=now)
+            changed = samples_changed(samples, self.published)
+            samples_publish(samples=changed, at=now)
+            result.published = len(changed)
+        if self.held and time.monotonic() - self.last_prune >= PRUNE_EVERY:
+            result.pruned = queuelog_prune(retention=self.retention, now=now)
+            self.last_prune = time.monotonic()
+        return result
+
+    def reset(self) -> None:
+        """Forget the broker connection after an error (the next tick opens a new one)."""
+        if self.counter is not None:
+            try:
+                self.counter.close()
+            except Exception as error:  # noqa: BLE001 - the connection is already broken
+                logger.debug("queue monitor: closing the broker connection: %s", error)
+        self.counter = None
+
+    def stop(self) -> None:
+        self.reset()
+        if self.held:
+            self.election.release(self.held)
+            self.held = set()
+
+
+def monitor_from_settings(*, interval: float, network_id: str | None = None) -> Monitor:
+    election = Election(client=redis.Redis.from_url(settings.REDIS_URL), ttl_ms=int(max(1.5, 3 * interval) * 1000))
+    return Monitor(broker_url=settings.CELERY_BROKER_URL, election=election, network_id=network_id,
+                   retention=settings.QUEUE_MONITOR_RETENTION,
+                   history=History(window=settings.QUEUE_MONITOR_RATE_WINDOW))
+
+
+def run(monitor: Monitor, *, interval: float, should_stop: Callable[[], bool]) -> None:
+    """Tick until ``should_stop()``. A broker, Redis or database error is logged and the
+    tick retried on the next interval; the loop never dies of one."""
+    interval = interval_clamp(interval)
+    try:
+        while not should_stop():
+            started = time.monotonic()
+            close_old_connections()
+            try:
+                monitor.tick()
+            except TICK_ERRORS as error:
+                logger.error("queue monitor tick failed: %s", error)
+                monitor.reset()
+            _sleep_until(started + interval, should_stop)
+    finally:
+        monitor.stop()
+
+
+def _sleep_until(deadline: float, should_stop: Callable[[], bool]) -> None:
+    while not should_stop() and (remaining := deadline - time.monotonic()) > 0:
+        time.sleep(min(remaining, 0.1))

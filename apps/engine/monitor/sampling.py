@@ -1,0 +1,214 @@
+"""One sample of every socket queue: broker counts, figures from the calls table, rates
+over a window of recent ticks, and a state.
+
+What comes from where:
+- ready: the broker, exactly (apps.engine.monitor.brokers).
+- in flight: Redis counts its unacked hash, exactly, prefetched messages included. RabbitMQ
+  answers no unacknowledged count over AMQP and its management plugin is not assumed, so
+  in flight there is the number of the queue's calls a worker holds: state received,
+  running, or retry (a retry waits for its ETA in the worker, unacknowledged). Exact at
+  rest with late acknowledgement and ``prefetch_multiplier=1`` (a worker then reserves only
+  what its idle processes start at once); a message reserved but not started yet, or whose
+  call row is not updated yet, is missed for that instant.
+- consumers: RabbitMQ's count; on Redis (no such count) the processor's running workers,
+  each one consumer of all its processor's queues.
+- arrival rate: calls of the queue created since the window's first tick, per second.
+- completion rate: messages that left the queue over the window, per second: backlog
+  (ready + in flight) at the window's start, plus arrivals, minus backlog now. It counts
+  acknowledged, expired and purged messages alike; it needs one earlier tick (0 before).
+- oldest age: seconds since the oldest queued call of the queue was created (Celery
+  messages carry no enqueue time; the call row does), when any message is ready.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from apps.calls.models import Call, CallState
+from apps.core.models import Status
+from apps.engine.monitor.brokers import (
+    AmqpCounter,
+    BrokerCount,
+    RedisCounter,
+    broker_counter,
+)
+from apps.engine.queues import socket_queue_name
+from apps.network.models import QueueState, Worker
+from apps.processors.models import Socket
+
+WARN_FRACTION = 0.6
+HELD_STATES = (CallState.RECEIVED, CallState.RUNNING, CallState.RETRY)
+DEFAULT_SCOPE = "default"
+
+
+def scope_of(network_id) -> str:
+    """The election scope of a queue: its network, or the default one for a queue in none."""
+    return str(network_id) if network_id else DEFAULT_SCOPE
+
+
+@dataclass(frozen=True)
+class Target:
+    """One broker queue: a Queue row's queue for one processor (its sockets share it)."""
+
+    name: str
+    queue_id: Any
+    queue: str
+    processor_id: Any
+    processor: str
+    scope: str
+    max_length: int
+    paused: bool
+
+
+@dataclass(frozen=True)
+class QueueSample:
+    target: Target
+    ready: int
+    inflight: int
+    consumers: int
+    arrival_rate: float
+    completion_rate: float
+    oldest_age: float | None
+    state: str
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    def figures(self) -> tuple:
+        """What a change is judged on (rates and age rounded as they are shown)."""
+        age = None if self.oldest_age is None else round(self.oldest_age)
+        return (self.ready, self.inflight, self.consumers, round(self.arrival_rate, 2),
+                round(self.completion_rate, 2), age, self.state)
+
+    def event(self) -> dict[str, Any]:
+        target = self.target
+        row = {"name": target.name, "queue": target.queue, "processor": target.processor}
+        row.update(asdict(self))
+        row.pop("target")
+        return {**row, "max_length": target.max_length}
+
+
+@dataclass
+class History:
+    """Backlogs of the ticks inside the rate window, oldest first."""
+
+    window: float = 10.0
+    ticks: deque = field(default_factory=deque)  # (time, {name: backlog})
+
+    def base(self, now: datetime) -> tuple[datetime, dict[str, int]] | None:
+        while self.ticks and (now - self.ticks[0][0]).total_seconds() > self.window:
+            self.ticks.popleft()
+        return self.ticks[0] if self.ticks else None
+
+    def add(self, now: datetime, samples: list[QueueSample]) -> None:
+        self.ticks.append((now, {s.name: s.ready + s.inflight for s in samples}))
+
+
+def paused(status: str, requested: str) -> bool:
+    return Status.PAUSED in (status, requested)
+
+
+def targets_load(*, scopes: set[str] | None = None) -> list[Target]:
+    """Every broker queue some socket sends to, within ``scopes`` (None: all)."""
+    found: dict[str, Target] = {}
+    sockets = Socket.objects.select_related("queue", "processor").order_by("queue__name", "processor__name")
+    for socket in sockets:
+        queue, processor = socket.queue, socket.processor
+        scope = scope_of(queue.network_id)
+        if scopes is not None and scope not in scopes:
+            continue
+        name = socket_queue_name(socket=socket)
+        is_paused = paused(processor.status, processor.requested_status) or paused(
+            socket.status, socket.requested_status)
+        earlier = found.get(name)
+        found[name] = Target(
+            name=name, queue_id=queue.pk, queue=queue.name, processor_id=processor.pk, processor=processor.name,
+            scope=scope, max_length=queue.max_length, paused=is_paused or bool(earlier and earlier.paused),
+        )
+    return list(found.values())
+
+
+def call_figures(targets: list[Target], *, since: datetime) -> dict[tuple, dict[str, Any]]:
+    """(queue id, processor id) -> held calls, oldest queued call, calls created since."""
+    processors = {t.processor_id for t in targets}
+    key = ("socket__queue_id", "socket__processor_id")
+    figures: dict[tuple, dict[str, Any]] = {}
+    open_calls = Call.objects.filter(
+        socket__processor_id__in=processors, state__in=(CallState.QUEUED, *HELD_STATES),
+    ).values(*key).annotate(
+        held=Count("pk", filter=Q(state__in=HELD_STATES)), oldest=Min("created", filter=Q(state=CallState.QUEUED)),
+    )
+    for row in open_calls:
+        figures[(row[key[0]], row[key[1]])] = {"held": row["held"], "oldest": row["oldest"], "arrived": 0}
+    arrivals = Call.objects.filter(socket__processor_id__in=processors, created__gt=since).values(*key).annotate(
+        arrived=Count("pk"))
+    for row in arrivals:
+        entry = figures.setdefault((row[key[0]], row[key[1]]), {"held": 0, "oldest": None, "arrived": 0})
+        entry["arrived"] = row["arrived"]
+    return figures
+
+
+def running_workers(targets: list[Target]) -> dict[Any, int]:
+    rows = Worker.objects.filter(processor_id__in={t.processor_id for t in targets}, status=Status.RUNNING)
+    return dict(rows.values_list("processor_id").annotate(n=Count("pk")))
+
+
+def queue_state(*, ready: int, max_length: int, is_paused: bool) -> str:
+    if is_paused:
+        return QueueState.PAUSED
+    if max_length < 0:
+        return QueueState.OK
+    if ready >= max_length:
+        return QueueState.FULL
+    return QueueState.WARN if ready >= WARN_FRACTION * max_length else QueueState.OK
+
+
+def sample(broker: str | RedisCounter | AmqpCounter, *, targets: list[Target] | None = None,
+           history: History | None = None, now: datetime | None = None) -> list[QueueSample]:
+    """Sample ``targets`` (default: every socket queue). ``broker`` is a URL or a counter
+    kept open across ticks; ``history`` carries the rate window across ticks (and gains
+    this tick)."""
+    if isinstance(broker, str):
+        counter = broker_counter(broker)
+        try:
+            return sample(counter, targets=targets, history=history, now=now)
+        finally:
+            counter.close()
+    targets = targets_load() if targets is None else targets
+    history = history if history is not None else History()
+    now = now or timezone.now()
+    counts = broker.counts([t.name for t in targets])
+    base = history.base(now)
+    since = base[0] if base else now - timedelta(seconds=history.window)
+    span = max((now - since).total_seconds(), 1e-3)
+    calls = call_figures(targets, since=since)
+    workers = running_workers(targets) if isinstance(broker, RedisCounter) else {}
+    samples = [_sample_one(t, counts[t.name], calls.get((t.queue_id, t.processor_id)), workers,
+                           base[1] if base else None, span=span, now=now) for t in targets]
+    history.add(now, samples)
+    return samples
+
+
+def _sample_one(target: Target, count: BrokerCount, calls: dict | None, workers: dict, base: dict | None, *,
+                span: float, now: datetime) -> QueueSample:
+    calls = calls or {"held": 0, "oldest": None, "arrived": 0}
+    inflight = count.inflight if count.inflight is not None else calls["held"]
+    backlog = count.ready + inflight
+    departed = 0
+    if base is not None and target.name in base:
+        departed = max(0, base[target.name] + calls["arrived"] - backlog)
+    oldest = calls["oldest"]
+    return QueueSample(
+        target=target, ready=count.ready, inflight=inflight,
+        consumers=count.consumers if count.consumers is not None else workers.get(target.processor_id, 0),
+        arrival_rate=calls["arrived"] / span, completion_rate=departed / span,
+        oldest_age=max(0.0, (now - oldest).total_seconds()) if oldest and count.ready else None,
+        state=queue_state(ready=count.ready, max_length=target.max_length, is_paused=target.paused),
+    )

@@ -1,0 +1,75 @@
+"""A uniquely named socket queue on the test broker, and helpers to fill and drain it.
+
+Names carry a uuid: other tests run at the same time on the same Redis and RabbitMQ."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from kombu import Connection
+
+from apps.engine.monitor.sampling import Target, targets_load
+from apps.engine.queues import TASK_NAME, kombu_queue, socket_queue_name
+from apps.processors.models import Socket
+from flowsite.celery import app as celery_app
+from tests.factories import make_processor, make_queue, make_socket
+
+
+@dataclass
+class BrokerQueue:
+    url: str
+    socket: Socket
+    connection: Connection = field(init=False)
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        self.connection = Connection(self.url)
+        self.declared = kombu_queue(socket=self.socket)(self.connection.default_channel)
+        self.declared.declare()
+
+    @property
+    def name(self) -> str:
+        return socket_queue_name(socket=self.socket)
+
+    def target(self) -> Target:
+        [target] = [t for t in targets_load() if t.name == self.name]
+        return target
+
+    def publish(self, count: int, *, priorities=(0,)) -> None:
+        """``count`` messages the way dispatch sends them, cycling through ``priorities``."""
+        queue = kombu_queue(socket=self.socket)
+        for index in range(count):
+            celery_app.send_task(TASK_NAME, kwargs={"call_id": str(uuid.uuid4())}, queue=queue,
+                                 routing_key=queue.routing_key, priority=priorities[index % len(priorities)])
+
+    def take(self, count: int) -> list:
+        """Deliver ``count`` messages to this connection without acknowledging them."""
+        messages = []
+        for _ in range(count):
+            message = self.declared.get(no_ack=False)
+            assert message is not None, "the queue ran dry"
+            messages.append(message)
+        return messages
+
+    def close(self) -> None:
+        """Give back what was taken (closing requeues it), then remove the queue (once)."""
+        if self.closed:
+            return
+        self.closed = True
+        self.connection.release()
+        with Connection(self.url) as connection:
+            queue = kombu_queue(socket=self.socket)(connection.default_channel)
+            queue.purge()
+            queue.delete()
+
+
+@pytest.fixture
+def broker_queue(broker_url) -> Iterator[BrokerQueue]:
+    tag = uuid.uuid4().hex[:10]
+    socket = make_socket(make_processor(name=f"monproc-{tag}"), queue=make_queue(name=f"monq-{tag}"))
+    queue = BrokerQueue(url=broker_url, socket=socket)
+    yield queue
+    queue.close()
