@@ -157,6 +157,18 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 @pytest.fixture
+def designer_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, tmp_path, broker_url):
+    """daphne and the live publisher on the test's broker, so a Run reaches the test's worker."""
+    from tests.live.stack import stack_start
+
+    stack = stack_start(tmp_path, redis_url=live_redis_url, client=live_redis, env={"BROKER_URL": broker_url})
+    yield stack
+    stack.stop()
+    for name in stack.processes:
+        print(f"--- {name} log ---\n{stack.log(name)}")
+
+
+@pytest.fixture
 def live_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, tmp_path):
     """A real daphne and a real ``manage.py live_publisher`` against the test database and
     the test Redis database; stopped after the test."""

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
 
+SLOW = 20_000  # ms: the first load of the designer's chunks, or a save, on a loaded CI machine
+
 
 @dataclass
 class DesignerPage:
@@ -18,7 +20,7 @@ class DesignerPage:
         form = self.page.get_by_role("form", name="New flow")
         form.get_by_label("Name").fill(name)
         form.get_by_role("button", name="Create flow").click()
-        expect(self.toolbar().get_by_role("heading", name=name)).to_be_visible()
+        expect(self.toolbar().get_by_role("heading", name=name)).to_be_visible(timeout=SLOW)
         return self
 
     def toolbar(self) -> Locator:
@@ -36,7 +38,7 @@ class DesignerPage:
         """Drag a function from the palette onto the canvas at (x, y) of the canvas box."""
         self.palette_item(function).drag_to(self.canvas(), target_position={"x": x, "y": y})
         node = self.node(function)
-        expect(node).to_be_visible()
+        expect(node).to_be_visible(timeout=SLOW)
         return node
 
     def node(self, socket_name: str) -> Locator:
@@ -74,7 +76,7 @@ class DesignerPage:
         dialog = self.dialog("Save version")
         dialog.get_by_label("Message").fill(message)
         dialog.get_by_role("button", name="Save version").click()
-        expect(dialog).to_be_hidden()
+        expect(dialog).to_be_hidden(timeout=SLOW)
         expect(self.page.get_by_role("status").filter(has_text=re.compile(r"Saved version \d+"))).to_be_visible()
 
     def deploy(self, number: int) -> Locator:
@@ -90,3 +92,10 @@ class DesignerPage:
 
     def side_tab(self, name: str) -> None:
         self.page.get_by_role("tablist", name="Side panel").get_by_role("tab", name=name).click()
+
+
+def two_step(designer: DesignerPage) -> None:
+    """do_something's result wired into do_this's ``message``."""
+    designer.drag_function("do_something", x=150, y=120)
+    designer.drag_function("do_this", x=520, y=260)
+    designer.connect("do_something", "do_this", "message")

@@ -13,28 +13,11 @@ from apps.calls.models import Call, CallState
 from apps.flows.models import Flow
 from apps.processors.models import Plug, Socket
 from tests.fixtures.engine import wait_for
-from tests.live.designer_page import DesignerPage
+from tests.live.designer_page import DesignerPage, two_step
 from tests.live.pages import log_in
 from tests.live.publisher_wait import subscribed
-from tests.live.stack import stack_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def designer_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, tmp_path, broker_url):
-    """daphne and the live publisher on the test's broker, so a Run reaches the test's worker."""
-    stack = stack_start(tmp_path, redis_url=live_redis_url, client=live_redis, env={"BROKER_URL": broker_url})
-    yield stack
-    stack.stop()
-    for name in stack.processes:
-        print(f"--- {name} log ---\n{stack.log(name)}")
-
-
-def two_step(designer: DesignerPage) -> None:
-    designer.drag_function("do_something", x=150, y=120)
-    designer.drag_function("do_this", x=520, y=260)
-    designer.connect("do_something", "do_this", "message")
 
 
 @pytest.mark.parametrize("broker_url", ["redis"], indirect=True)

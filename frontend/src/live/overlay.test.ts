@@ -80,4 +80,18 @@ describe("reduceOverlay", () => {
     const s = reduceOverlay(emptyOverlay(), events({ kind: "deploy", object: { kind: "socket", name: "load" }, action: "create", ok: true }), 1);
     expect(s.deploy).toEqual([{ kind: "socket", name: "load", action: "create", ok: true, error: "" }]);
   });
+
+  it("takes the queue monitor's figures per broker queue, one event for many wires", () => {
+    const frame = events({ kind: "queues", queues: [
+      { name: "a.p", ready: 5, inflight: 1, arrival_rate: 2, completion_rate: 1, state: "ok", max_length: 10 },
+      { name: "b.p", ready: 0, inflight: 0 },
+      { ready: 3 },
+    ] });
+    const s = reduceOverlay(emptyOverlay(), frame, 1);
+    expect(Object.keys(s.wires)).toEqual(["a.p", "b.p"]);
+    expect(s.wires["a.p"]).toMatchObject({ ready: 5, inflight: 1, arrival: 2, completion: 1, maxLength: 10 });
+    const next = reduceOverlay(s, events({ kind: "queues", queues: [{ name: "a.p", ready: 0, inflight: 0 }] }), 2);
+    expect(next.wires["a.p"]?.ready).toBe(0);
+    expect(next.wires["b.p"]).toBe(s.wires["b.p"]);
+  });
 });

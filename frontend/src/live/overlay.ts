@@ -8,9 +8,11 @@
  *   {"type":"events","events":[{"kind":"queue","name","ready","inflight","published"?}, ...]}
  *   {"type":"queues","queues":[{"name","ready","inflight","published"?}, ...]}
  *   {"type":"events","events":[{"kind":"deploy","object"?:{kind,name},"action"?,"ok"?,"error"?}]}
+ *   {"type":"events","events":[{"kind":"queues","queues":[monitor items, see ./wires]}]}
  */
 import { createStore } from "zustand/vanilla";
 import { useStore } from "zustand";
+import { wireFrom, type WireLive } from "./wires";
 
 export type Bucket = "queued" | "running" | "finished" | "failed";
 export type CallCounts = Record<Bucket, number>;
@@ -22,6 +24,8 @@ export type DeployEvent = { kind: string; name: string; action: string; ok: bool
 export type OverlayState = {
   sockets: Readonly<Record<string, SocketLive>>;
   queues: Readonly<Record<string, QueueLive>>;
+  /** The queue monitor's figures per broker queue ("<queue>.<processor>"). */
+  wires: Readonly<Record<string, WireLive>>;
   /** Last bucket of each call seen with an id, so a transition moves it between counts. */
   calls: Readonly<Record<string, Bucket>>;
   callOrder: readonly string[];
@@ -31,7 +35,7 @@ export type OverlayState = {
 export const RECENT_CALLS = 20;
 const TRACKED_CALLS = 5000;
 
-export const emptyOverlay = (): OverlayState => ({ sockets: {}, queues: {}, calls: {}, callOrder: [], deploy: [] });
+export const emptyOverlay = (): OverlayState => ({ sockets: {}, queues: {}, wires: {}, calls: {}, callOrder: [], deploy: [] });
 
 const BUCKETS: Record<string, Bucket> = {
   queued: "queued",
@@ -110,7 +114,14 @@ function applyQueue(draft: Draft, item: Obj, now: number): void {
   draft.put("queues", name, { ready, inflight, traffic, changedAt });
 }
 
-type MapKey = "sockets" | "queues" | "calls";
+function applyWires(draft: Draft, items: unknown[]): void {
+  for (const item of items) {
+    const wire = isObject(item) ? wireFrom(item) : null;
+    if (wire) draft.put("wires", wire[0], wire[1]);
+  }
+}
+
+type MapKey = "sockets" | "queues" | "wires" | "calls";
 type ListKey = "callOrder" | "deploy";
 type Mutable = { -readonly [K in keyof OverlayState]: OverlayState[K] };
 
@@ -128,6 +139,9 @@ class Draft {
   }
   get queues() {
     return this.state.queues;
+  }
+  get wires() {
+    return this.state.wires;
   }
   get calls() {
     return this.state.calls;
@@ -184,6 +198,7 @@ export function reduceOverlay(state: OverlayState, frame: unknown, now: number):
       if (event.kind === "call") applyCall(draft, event, now);
       else if (event.kind === "queue") applyQueue(draft, event, now);
       else if (event.kind === "deploy") applyDeploy(draft, event);
+      else if (event.kind === "queues" && Array.isArray(event.queues)) applyWires(draft, event.queues);
     }
     forgetOldCalls(draft);
   } else if (frame.type === "queues" && Array.isArray(frame.queues)) {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { band, wireFrom, wireView, type WireLive } from "./wires";
+
+const wire = (over: Partial<WireLive>): WireLive => ({
+  ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: -1, ...over,
+});
+
+describe("wires", () => {
+  it("colours the fill in NiFi's bands", () => {
+    expect([0, 0.6, 0.61, 0.85, 0.86, 1].map(band)).toEqual(["green", "green", "yellow", "yellow", "red", "red"]);
+    expect(wireView(wire({ ready: 7, maxLength: 10 }))).toMatchObject({ fill: 0.7, band: "yellow", full: false });
+    expect(wireView(wire({ ready: 10, maxLength: 10, state: "full" }))).toMatchObject({ fill: 1, band: "red", full: true });
+  });
+
+  it("predicts the time to full from the rates, only while it fills", () => {
+    expect(wireView(wire({ ready: 40, maxLength: 100, arrival: 5, completion: 2 })).toFull).toBe(20);
+    expect(wireView(wire({ ready: 40, maxLength: 100, arrival: 2, completion: 5 })).toFull).toBeNull();
+    expect(wireView(wire({ ready: 40, arrival: 5 })).toFull).toBeNull();
+    expect(wireView(wire({ ready: 40, maxLength: 100, arrival: 5, completion: 2 })).detail).toContain("full in 20 s");
+  });
+
+  it("labels counts and rates, and an unlimited queue has no fill bar", () => {
+    const view = wireView(wire({ ready: 3, inflight: 2, arrival: 12.4, completion: 0.5, oldestAge: 75 }));
+    expect(view).toMatchObject({ label: "3 ready · 2 in flight", fill: null, band: "green" });
+    expect(view.detail).toBe("12/s in · 0.5/s out · oldest 1 min");
+    expect(wireView(wire({})).label).toBe("idle");
+  });
+
+  it("reads a monitor item defensively", () => {
+    expect(wireFrom({ ready: 1 })).toBeNull();
+    expect(wireFrom({ name: "q.p", ready: "x", inflight: -3, oldest_age: "old", max_length: 50 })).toEqual([
+      "q.p", { ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: 50 },
+    ]);
+  });
+});

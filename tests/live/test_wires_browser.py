@@ -1,0 +1,54 @@
+"""A wire on the canvas shows its queue filling and draining, live, from the queue monitor:
+counts against the limit, the fill bar's band, and the wire red while the queue is full."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.engine.dispatch import call_submit
+from apps.network.models import Queue
+from apps.processors.models import Socket
+from tests.live.designer_page import DesignerPage, two_step
+from tests.live.pages import log_in
+from tests.live.publisher_wait import subscribed
+
+pytestmark = [pytest.mark.browser, pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("broker_url", ["redis"], indirect=True)
+def test_a_wire_fills_turns_red_when_full_and_drains_back_to_green(
+        designer_stack, live_redis, live_redis_url, page, alice, proc1, start_process, start_worker):
+    log_in(page, designer_stack.url, alice)
+    designer = DesignerPage(page, designer_stack.url).create_flow("wired")
+    two_step(designer)
+    designer.save("two steps")
+    designer.deploy(1).get_by_role("button", name="Close", exact=True).first.click()
+    Queue.objects.filter(name="do_this").update(max_length=10)
+    start_process(["manage.py", "queue_monitor", "--interval", "0.5"], REDIS_URL=live_redis_url)
+    subscribed(live_redis, "queues", stack=designer_stack)
+
+    target = Socket.objects.get(name="do_this")
+    wire = page.locator('[data-wire="do_this.proc1"]')
+    path = page.locator(".react-flow__edge .plug-path").first
+    fill = wire.get_by_role("meter")
+
+    def send(count: int) -> None:
+        for i in range(count):
+            call_submit(socket=target, args=[f"m{i}"], kwargs={})
+
+    send(4)  # no worker yet: the messages wait on the broker
+    expect(wire.locator(".wire-counts")).to_have_text("4/10 ready · 0 in flight", timeout=15_000)
+    expect(wire).to_have_class("wire-label wire-green")
+    expect(fill).to_have_attribute("aria-valuenow", "40")
+    send(4)
+    expect(wire.locator(".wire-counts")).to_have_text("8/10 ready · 0 in flight", timeout=15_000)
+    expect(wire).to_have_class("wire-label wire-yellow")
+    send(2)
+    expect(wire).to_have_class("wire-label wire-red wire-full", timeout=15_000)
+    expect(path).to_have_class("react-flow__edge-path plug-path plug-full plug-flowing")
+
+    start_worker("proc1", REDIS_URL=live_redis_url)
+    expect(wire.locator(".wire-counts")).to_have_text("0/10 ready · 0 in flight", timeout=60_000)
+    expect(wire).to_have_class("wire-label wire-green")
+    expect(path).not_to_have_class("react-flow__edge-path plug-path plug-full plug-flowing")
