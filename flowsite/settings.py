@@ -6,7 +6,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from flowsite.env import env_bool, env_int, env_list, env_str, secret_key, state_dir
+from flowsite.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    secret_key,
+    state_dir,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = state_dir()
@@ -200,7 +208,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("BROKER_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    # AMQP: every publish is confirmed, so a full queue (reject-publish) refuses it loudly
+    # instead of dropping it (apps.engine.pressure). Redis ignores the option.
+    "confirm_publish": True,
 }
+# Back pressure: a producer held by a full queue resumes below this fraction of its limit;
+# a broker that does not confirm a publish within BROKER_CONFIRM_TIMEOUT seconds is an error.
+BACKPRESSURE_LOW_WATERMARK = env_float("BACKPRESSURE_LOW_WATERMARK", 0.8)
+BROKER_CONFIRM_TIMEOUT = env_float("BROKER_CONFIRM_TIMEOUT", 5.0)
 
 # Data flows: a run stops after HOP_LIMIT plug hops (cycles are allowed); a join waits
 # JOIN_TTL seconds for its arguments unless its plug's queue sets a message TTL.
@@ -217,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
 # seconds and computes arrival and completion rates over QUEUE_MONITOR_RATE_WINDOW seconds.
 QUEUE_MONITOR_RETENTION = env_int("QUEUE_MONITOR_RETENTION", 3600)
 QUEUE_MONITOR_RATE_WINDOW = env_int("QUEUE_MONITOR_RATE_WINDOW", 10)
+# The scaler (run by the queue monitor) scales a processor down only after two windows of
+# SCALER_WINDOW seconds agree, then SCALER_HOLD seconds more (see apps.engine.scaling).
+SCALER_WINDOW = env_int("SCALER_WINDOW", 10)
+SCALER_HOLD = env_int("SCALER_HOLD", 30)
 
 # Agents: each heartbeats its node every AGENT_HEARTBEAT seconds; a node silent for
 # AGENT_DOWN_AFTER seconds is marked down and its deployments move to healthy nodes.

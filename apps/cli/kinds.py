@@ -161,7 +161,9 @@ KINDS: tuple[Kind, ...] = (
         _f("beat", "--beat/--no-beat", type=bool, help="Enable the beat scheduler"),
         _f("description", "-d", "--description", help="What it does"),
         NETWORK,
-    ), extra_columns=(_c("Module", "module"), _c("Hostname", "hostname"), _c("Concurrency", "concurrency"), STATUS)),
+    ), extra_columns=(_c("Module", "module"), _c("Hostname", "hostname"), _c("Concurrency", "concurrency"),
+                      _c("Current", "current_concurrency"), _c("Min", "min_concurrency"), _c("Max", "max_concurrency"),
+                      STATUS)),
     Kind("task", "tasks", fields=(
         _f("processor", "-pn", "--processor", required=True, help="Processor name"),
         _f("module", "-m", "--module", help="Python module"),

@@ -1,4 +1,5 @@
-"""``flow proc start|stop|pause|resume|restart|mount|remove -n NAME``."""
+"""``flow proc start|stop|pause|resume|restart|mount|remove -n NAME`` and
+``flow proc scale NAME --min N --max M [--drain S] [--to-zero/--no-to-zero]``."""
 
 from __future__ import annotations
 
@@ -55,6 +56,32 @@ def remove(session: Session, name: str | None) -> None:
     processor = _target(session, name)
     session.client().delete(f"processors/{processor['id']}/")
     click.echo(f'Processor "{processor["name"]}" removed')
+
+
+@proc.command()
+@click.argument("name", required=False)
+@click.option("--min", "minimum", type=click.IntRange(min=0), help="Fewest worker processes (0 needs --to-zero)")
+@click.option("--max", "maximum", type=click.IntRange(min=1), help="Most worker processes")
+@click.option("--drain", type=click.IntRange(min=1), help="Seconds to drain a backlog in")
+@click.option("--to-zero/--no-to-zero", "to_zero", default=None, help="Run no worker while idle")
+@pass_session
+def scale(session: Session, name: str | None, minimum: int | None, maximum: int | None, drain: int | None,
+          to_zero: bool | None) -> None:
+    """Set the bounds the scaler keeps a processor's concurrency in."""
+    fields = {"min_concurrency": minimum, "max_concurrency": maximum, "drain_seconds": drain,
+              "scale_to_zero": to_zero}
+    body = {key: value for key, value in fields.items() if value is not None}
+    if not body:
+        raise click.UsageError("give at least one of --min, --max, --drain, --to-zero/--no-to-zero")
+    processor = _target(session, name)
+    answer = session.client().patch(f"processors/{processor['id']}/", body) or {}
+    if session.json_output:
+        echo_json(answer)
+        return
+    zero = ", scales to zero" if answer.get("scale_to_zero") else ""
+    click.echo(f'Processor "{processor["name"]}": concurrency {answer.get("current_concurrency")} within '
+               f'{answer.get("min_concurrency")}..{answer.get("max_concurrency")}, drain '
+               f'{answer.get("drain_seconds")} s{zero}')
 
 
 for _verb, _help in VERBS.items():

@@ -7,17 +7,24 @@ call (arguments, socket, run id, parent, flow version) is in the Call row.
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from functools import partial
+from socket import timeout as socket_timeout
 from typing import Any
 
+from amqp.exceptions import MessageNacked
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from apps.calls.models import Call
-from apps.core.errors import BadRequest
+from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
-from apps.engine.queues import TASK_NAME, kombu_queue
+from apps.engine.pressure import room_check, room_wait
+from apps.engine.queues import TASK_NAME, broker_is_amqp, kombu_queue
 from apps.engine.recording import event_add
-from apps.processors.models import Socket
+from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
 
 MAX_ARGUMENT_BYTES = 256 * 1024
@@ -40,20 +47,37 @@ def arguments_validate(*, args: Any, kwargs: Any) -> dict[str, Any]:
 
 def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: uuid.UUID | None = None,
                 parent: Call | None = None, hops: int = 0, argument: str = "",
-                inputs: list[str] | None = None) -> Call:
+                inputs: list[str] | None = None, plug_id=None) -> Call:
     """Record a queued call of ``socket`` and publish it once the transaction commits.
 
     Inside a caller's transaction (routing records the source call's outcome and its
-    downstream calls together) it adds no savepoint: an error fails the whole of it."""
+    downstream calls together) it adds no savepoint: an error fails the whole of it.
+    Back pressure (apps.engine.pressure): a source (no ``parent``) is refused with
+    ``QueueFull`` when the queue is full; a downstream call (``parent``, through the plug
+    ``plug_id``) waits for room before it is sent, holding its producer."""
     arguments = arguments_validate(args=args, kwargs=kwargs)
+    if parent is None:
+        room_check(socket=socket)
     with transaction.atomic(savepoint=False):
         call = call_record(socket=socket, arguments=arguments, by=by,
                            tracking=tracking or (parent.tracking if parent else uuid.uuid4()),
                            parent=parent, hops=hops, argument=argument,
                            inputs=inputs or ([parent.pk] if parent else []))
         payload = call_event(call=call, event="queued", state="queued")
-        transaction.on_commit(lambda: (call_publish(call=call, socket=socket), event_publish(payload)))
+        send = call_publish if parent is None else partial(_publish_held, plug_id=plug_id)
+        transaction.on_commit(lambda: (send(call=call, socket=socket), event_publish(payload)))
     return call
+
+
+def _publish_held(*, call: Call, socket: Socket, plug_id) -> None:
+    """Send a downstream call once its queue has room, recording how long it was held."""
+    held = room_wait(socket=socket)
+    if held:
+        event_add(call_id=call.pk, name="held",
+                  note=f"Held {held:.2f} s upstream: the queue of {socket.name} was full.")
+        if plug_id is not None:
+            Plug.objects.filter(pk=plug_id).update(blocked_seconds=F("blocked_seconds") + held)
+    call_publish(call=call, socket=socket)
 
 
 def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid.UUID, parent: Call | None,
@@ -79,8 +103,22 @@ def inputs_add(*, call: Call, inputs: list) -> None:
 
 
 def call_publish(*, call: Call, socket: Socket) -> None:
+    """Send the call's message. On RabbitMQ the publish is confirmed: a full queue refuses
+    it (reject-publish), and it is sent again once there is room, never dropped."""
     queue = kombu_queue(socket=socket)
-    celery_app.send_task(
-        TASK_NAME, kwargs={"call_id": str(call.pk)}, task_id=str(call.pk),
-        queue=queue, routing_key=queue.routing_key, declare=[queue],
-    )
+    options = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
+    delay = 0.05
+    while True:
+        try:
+            celery_app.send_task(
+                TASK_NAME, kwargs={"call_id": str(call.pk)}, task_id=str(call.pk),
+                queue=queue, routing_key=queue.routing_key, declare=[queue], **options,
+            )
+            return
+        except MessageNacked:  # full (also by bytes, which the count does not see): wait, resend
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+            room_wait(socket=socket)
+        except socket_timeout:
+            raise Unavailable(f"The broker did not confirm the message of {call.name} within "
+                              f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None

@@ -49,7 +49,8 @@ def plugs_route(*, call: Call, ok: bool, value: Any, named: dict[str, Any] | Non
 
 def _deliver(*, plug: Plug, call: Call, value: Any) -> Call | None:
     if plug.argument_id is None:
-        return call_submit(socket=plug.target, args=[value], kwargs={}, parent=call, hops=call.hops + 1)
+        return call_submit(socket=plug.target, args=[value], kwargs={}, parent=call, hops=call.hops + 1,
+                           plug_id=plug.pk)
     return join_deliver(plug=plug, call=call, value=value)
 
 
@@ -75,7 +76,7 @@ def join_deliver(*, plug: Plug, call: Call, value: Any) -> Call | None:
     kwargs = {name: join.values[name] for name in sorted(needed)}
     join.delete()
     return call_submit(socket=target, args=[], kwargs=kwargs, parent=call, hops=call.hops + 1,
-                       inputs=join.parents)
+                       inputs=join.parents, plug_id=plug.pk)
 
 
 def _join_ttl(plug: Plug) -> int:

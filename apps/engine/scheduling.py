@@ -6,6 +6,7 @@ import logging
 
 from apps.calls.models import Call
 from apps.engine.dispatch import call_submit
+from apps.engine.pressure import QueueFull
 from apps.processors.models import Socket
 
 logger = logging.getLogger(__name__)
@@ -27,4 +28,8 @@ def schedule_fire(*, socket_id: str) -> Call | None:
         logger.info("schedule for a removed or disabled socket %s ignored", socket_id)
         return None
     args, kwargs = schedule_input(socket)
-    return call_submit(socket=socket, args=args, kwargs=kwargs)
+    try:
+        return call_submit(socket=socket, args=args, kwargs=kwargs)
+    except QueueFull as full:  # back pressure: this tick is skipped, the next one tries again
+        logger.warning("schedule of %s skipped: %s", socket.name, full.message)
+        return None

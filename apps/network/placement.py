@@ -8,6 +8,9 @@ other running processors hold there. When the network has fewer free cpus than a
 rest is spread round-robin anyway (nodes are oversubscribed rather than calls stranded).
 
 A processor pinned to a ``hostname`` is placed only there, healthy or not.
+
+The concurrency placed is the processor's ``running_concurrency``: its concurrency, or what
+the scaler (apps.engine.scaling) chose within its bounds; 0 (scaled to zero) places nothing.
 """
 
 from __future__ import annotations
@@ -85,11 +88,12 @@ def placement_needed(*, processor, deployments: Sequence[Deployment], healthy: s
     restart) also when its deployments do not add up to its concurrency (or its pin): that
     is how a new concurrency takes effect. Without it (the agents' automatic check)
     deployments added by hand are left as they are."""
+    running = processor.running_concurrency
     if not deployments:
-        return bool(healthy) or bool(processor.hostname)
+        return running > 0 and (bool(healthy) or bool(processor.hostname))
     if processor.hostname:
-        return exact and {d.hostname: d.cpus for d in deployments} != {processor.hostname: processor.concurrency}
-    if exact and sum(d.cpus for d in deployments) != processor.concurrency:
+        return exact and {d.hostname: d.cpus for d in deployments} != {processor.hostname: running}
+    if exact and sum(d.cpus for d in deployments) != running:
         return bool(healthy)
     return bool(healthy) and any(d.hostname not in healthy for d in deployments)
 
@@ -122,14 +126,16 @@ def processor_place_if_needed(*, processor, exact: bool = True) -> bool:
 
 
 def _plan_for(processor) -> dict[str, int] | None:
+    if processor.running_concurrency == 0:
+        return {}
     if processor.hostname:
-        return {processor.hostname: processor.concurrency}
+        return {processor.hostname: processor.running_concurrency}
     nodes = list(healthy_nodes(network_id=processor.network_id))
     if not nodes:
         return None
     used = cpus_used(hostnames=[node.hostname for node in nodes], exclude_processor_id=processor.pk)
     capacities = [NodeCapacity(hostname=n.hostname, cpus=n.cpus, used=used.get(n.hostname, 0)) for n in nodes]
-    return placement_plan(concurrency=processor.concurrency, nodes=capacities,
+    return placement_plan(concurrency=processor.running_concurrency, nodes=capacities,
                           strategy=strategy_for(network_id=processor.network_id))
 
 

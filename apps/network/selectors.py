@@ -46,6 +46,20 @@ def cpus_used(*, hostnames: list[str], exclude_processor_id=None) -> dict[str, i
     return {row["hostname"]: row["used"] or 0 for row in rows}
 
 
+def cpus_free_for(*, processor) -> int | None:
+    """Cpus the processor may hold: on the healthy nodes of its network (or its pinned host,
+    healthy or not), each node's cpus minus what other processors hold there. None when
+    there is no such node (nowhere to run, nothing to scale to)."""
+    if processor.hostname:
+        nodes = list(Node.objects.filter(hostname=processor.hostname))
+    else:
+        nodes = list(healthy_nodes(network_id=processor.network_id))
+    if not nodes:
+        return None
+    used = cpus_used(hostnames=[node.hostname for node in nodes], exclude_processor_id=processor.pk)
+    return sum(max(node.cpus - used.get(node.hostname, 0), 0) for node in nodes)
+
+
 def deployments_of_host(*, hostname: str) -> QuerySet[Deployment]:
     """What the agent named ``hostname`` should run, with each processor and its socket count."""
     return Deployment.objects.filter(hostname=hostname).select_related("processor").order_by("processor__name")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.core.models import BaseModel
@@ -75,6 +76,21 @@ class Processor(BaseModel):
     )
     mount_log = models.TextField(blank=True, default="")
     mount_commit = models.CharField(max_length=64, blank=True, default="")
+    # Autoscaling (apps.engine.scaling): the scaler moves the running concurrency within
+    # [min, max]; with both unset it equals ``concurrency`` and nothing is scaled.
+    min_concurrency = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Fewest worker processes while calls arrive; empty: the concurrency.")
+    max_concurrency = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most worker processes the scaler may run; empty: the concurrency.")
+    drain_seconds = models.PositiveIntegerField(
+        default=30, help_text="Seconds the scaler aims to drain a backlog in.")
+    scale_to_zero = models.BooleanField(
+        default=False, help_text="Run no worker while the queues are idle; the first message wakes one.")
+    current_concurrency = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Worker processes the scaler chose; empty: not scaled yet.")
+    last_scale_reason = models.CharField(max_length=500, blank=True, default="",
+                                         help_text="Why the scaler last changed the concurrency.")
+    last_scaled = models.DateTimeField(null=True, blank=True)
 
     class Meta(BaseModel.Meta):
         db_table = "processor"
@@ -82,7 +98,51 @@ class Processor(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(concurrency__gte=1), name="processor_concurrency_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(max_concurrency__isnull=True) | models.Q(max_concurrency__gte=1),
+                name="processor_max_concurrency_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_concurrency__isnull=True) | models.Q(max_concurrency__isnull=True)
+                | models.Q(min_concurrency__lte=models.F("max_concurrency")),
+                name="processor_min_not_above_max",
+            ),
+            models.CheckConstraint(condition=models.Q(drain_seconds__gte=1), name="processor_drain_positive"),
         ]
+
+    @property
+    def concurrency_bounds(self) -> tuple[int, int]:
+        """(min, max) the scaler keeps the running concurrency in; unset ones are ``concurrency``."""
+        low = self.concurrency if self.min_concurrency is None else self.min_concurrency
+        high = self.concurrency if self.max_concurrency is None else self.max_concurrency
+        return low, high
+
+    @property
+    def running_concurrency(self) -> int:
+        """The worker processes placement gives it: the scaler's choice (0 only when scaled to
+        zero), else its concurrency, within its bounds."""
+        low, high = self.concurrency_bounds
+        if self.current_concurrency == 0 and self.scale_to_zero:
+            return 0
+        chosen = self.concurrency if self.current_concurrency is None else self.current_concurrency
+        return min(max(chosen, low, 1), max(high, 1))
+
+    def clean(self) -> None:
+        super().clean()
+        low, high = self.concurrency_bounds
+        errors = {}
+        if high < 1:
+            errors["max_concurrency"] = ["The maximum concurrency must be at least 1."]
+        elif low > high:
+            field = "min_concurrency" if self.min_concurrency is not None else "max_concurrency"
+            message = f"The minimum concurrency ({low}) is above the maximum ({high}); unset bounds equal the concurrency."
+            errors[field] = [message]
+        if low == 0 and not self.scale_to_zero:
+            errors["min_concurrency"] = ["A minimum of 0 needs scale_to_zero."]
+        if self.drain_seconds is not None and self.drain_seconds < 1:
+            errors["drain_seconds"] = ["The drain time must be at least 1 second."]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Task(BaseModel):
@@ -185,6 +245,8 @@ class Plug(BaseModel):
     )
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="plugs")
     description = models.TextField(blank=True, default="")
+    blocked_seconds = models.FloatField(
+        default=0.0, help_text="Time this plug held its producer because the target's queue was full.")
 
     class Meta(BaseModel.Meta):
         db_table = "plug"

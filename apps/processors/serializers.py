@@ -27,10 +27,15 @@ from apps.processors.models import (
 )
 
 MOUNT_FIELDS = ["mount_status", "mount_log", "mount_commit"]
+SCALE_FIELDS = ["min_concurrency", "max_concurrency", "drain_seconds", "scale_to_zero"]
+SCALED_FIELDS = ["current_concurrency", "last_scale_reason", "last_scaled"]
 
 
 class ProcessorSerializer(PlatformSerializer):
     backend = RedactedUrlField(max_length=200, allow_blank=True, required=False)
+    current_concurrency = serializers.IntegerField(
+        source="running_concurrency", read_only=True,
+        help_text="Worker processes it runs now: the concurrency, or what the scaler chose within min and max.")
 
     class Meta:
         model = Processor
@@ -40,14 +45,25 @@ class ProcessorSerializer(PlatformSerializer):
             "timelimit", "ratelimit", "perworker", "ignoreresult", "serializer", "backend",
             "ackslate", "trackstarted", "beat", "receipt", "endpoint", "hasapi", "icon", "cron",
             "uistate", "description", "container_image", "container_command", "container_version",
-            "use_container", "detached", "password", *MOUNT_FIELDS,
+            "use_container", "detached", "password", *MOUNT_FIELDS, *SCALE_FIELDS, *SCALED_FIELDS,
         ]
-        read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS]
+        read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS, *SCALED_FIELDS]
         extra_kwargs = {
             "gitrepo": {"help_text": "Git URL. Credentials in it are stored encrypted and shown as ***."},
             "password": {"help_text": "Name of the secret given to this processor's runner."},
             "concurrency": {"min_value": 1},
+            "min_concurrency": {"min_value": 0, "help_text": "Fewest worker processes; null: the concurrency. "
+                                "Shown as the bound in effect. 0 needs scale_to_zero."},
+            "max_concurrency": {"min_value": 1, "help_text": "Most worker processes the scaler may run; null: the "
+                                "concurrency. Shown as the bound in effect."},
+            "drain_seconds": {"min_value": 1, "max_value": 86400},
         }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if isinstance(instance, Processor):
+            data["min_concurrency"], data["max_concurrency"] = instance.concurrency_bounds
+        return data
 
 
 class TaskSerializer(PlatformSerializer):
@@ -113,8 +129,9 @@ class PlugSerializer(PlatformSerializer):
         model = Plug
         fields = [
             *BASE_FIELDS, "type", "processor", "source", "target", "argument", "queue", "description",
+            "blocked_seconds",
         ]
-        read_only_fields = BASE_READ_ONLY
+        read_only_fields = [*BASE_READ_ONLY, "blocked_seconds"]
         extra_kwargs = {
             "processor": {"required": False, "help_text": "Defaults to the source socket's processor."}
         }

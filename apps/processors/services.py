@@ -59,14 +59,35 @@ def processor_create(*, by, fields: dict[str, Any]) -> Processor:
     return object_create(model=Processor, by=by, fields=fields, audit=True)
 
 
+# Changing one of these re-places a running processor at once (a new plain concurrency
+# waits for a restart, as it always did).
+SCALE_FIELDS = ("min_concurrency", "max_concurrency", "scale_to_zero")
+
+
 def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Processor:
+    """Validated update. New scaling bounds apply at once: the scaler's running concurrency
+    is brought within them and a running processor is placed again if it no longer fits."""
     fields = dict(fields)
     if "gitrepo" in fields and fields["gitrepo"] != processor.gitrepo:
         repository_check(url=fields["gitrepo"])
         fields.update(_repository_fields(fields["gitrepo"]))
     else:
         fields.pop("gitrepo", None)
-    return object_update(instance=processor, by=by, fields=fields, audit=True)
+    with transaction.atomic():
+        processor = object_update(instance=processor, by=by, fields=fields, audit=True)
+        if any(name in fields for name in SCALE_FIELDS):
+            _bounds_apply(processor=processor)
+    return processor
+
+
+def _bounds_apply(*, processor: Processor) -> None:
+    scaled_to_zero = processor.current_concurrency == 0  # placed before, no deployment now
+    if processor.current_concurrency is not None and processor.current_concurrency != processor.running_concurrency:
+        processor.current_concurrency = processor.running_concurrency
+        processor.save(update_fields=["current_concurrency"])
+    placed = scaled_to_zero or processor.deployments.exists()
+    if placed and processor.requested_status not in (Status.STOPPED, Status.REMOVED, Status.PAUSED):
+        processor_place_if_needed(processor=processor, exact=True)
 
 
 def processor_repository_url(*, processor: Processor) -> str:

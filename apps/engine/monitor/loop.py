@@ -1,6 +1,7 @@
 """The monitor loop: every ``interval`` seconds, hold the scopes it can (election), sample
-their queues, write one ``queuelog`` INSERT, publish one live event of what changed, and at
-most once a minute delete samples older than the retention."""
+their queues, write one ``queuelog`` INSERT, publish one live event of what changed, let
+the scaler (apps.engine.scaling) resize the processors of those queues, and at most once a
+minute delete samples older than the retention."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from apps.engine.monitor.services import (
     samples_changed,
     samples_publish,
 )
+from apps.engine.scaling.decide import Decision
+from apps.engine.scaling.tick import Scaler, scaler_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class TickResult:
     written: int = 0
     published: int = 0
     pruned: int = 0
+    scaled: dict[str, Decision] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Monitor:
     held: set[str] = field(default_factory=set)
     counter: RedisCounter | AmqpCounter | None = None
     last_prune: float = float("-inf")
+    scaler: Scaler | None = None  # None: sample only
 
     def tick(self, *, now: datetime | None = None) -> TickResult:
         now = now or timezone.now()
@@ -79,6 +84,8 @@ class Monitor:
             changed = samples_changed(samples, self.published)
             samples_publish(samples=changed, at=now)
             result.published = len(changed)
+            if self.scaler is not None:
+                result.scaled = self.scaler.tick(samples, now=now)
         if self.held and time.monotonic() - self.last_prune >= PRUNE_EVERY:
             result.pruned = queuelog_prune(retention=self.retention, now=now)
             self.last_prune = time.monotonic()
@@ -104,7 +111,7 @@ def monitor_from_settings(*, interval: float, network_id: str | None = None) -> 
     election = Election(client=redis.Redis.from_url(settings.REDIS_URL), ttl_ms=int(max(1.5, 3 * interval) * 1000))
     return Monitor(broker_url=settings.CELERY_BROKER_URL, election=election, network_id=network_id,
                    retention=settings.QUEUE_MONITOR_RETENTION,
-                   history=History(window=settings.QUEUE_MONITOR_RATE_WINDOW))
+                   history=History(window=settings.QUEUE_MONITOR_RATE_WINDOW), scaler=scaler_from_settings())
 
 
 def run(monitor: Monitor, *, interval: float, should_stop: Callable[[], bool]) -> None:

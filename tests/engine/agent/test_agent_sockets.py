@@ -41,7 +41,7 @@ def test_a_socket_added_while_the_worker_runs_is_consumed_without_a_restart(star
                                            "queue": queue})
     broker = broker_url.split(":")[0]
     TIMINGS[f"socket added -> its queue consumed ({broker})"] = wait_until(
-        lambda: socket_queue_name(socket=added) in (active_queues(worker=node) or set()), timeout=10,
+        lambda: socket_queue_name(socket=added) in (active_queues(worker=node) or set()), timeout=30,
         what="the new socket's queue consumed", agents=(agent,))
     call = call_wait(call_submit(socket=added, args=["late"], kwargs={}), timeout=30)
     assert (call.state, call.result) == (CallState.FINISHED, "late")
@@ -49,5 +49,5 @@ def test_a_socket_added_while_the_worker_runs_is_consumed_without_a_restart(star
 
     name = socket_queue_name(socket=added)
     socket_delete(socket=added, by=None)
-    wait_until(lambda: name not in (active_queues(worker=node) or {name}), timeout=10,
+    wait_until(lambda: name not in (active_queues(worker=node) or {name}), timeout=30,
                what="the deleted socket's queue no longer consumed", agents=(agent,))

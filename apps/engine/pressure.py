@@ -1,0 +1,115 @@
+"""Back pressure: a socket queue with a maximum length never takes more than it holds,
+and nothing is dropped.
+
+- A source (the API, the CLI, the client, a schedule) asking to queue onto a full queue is
+  refused before anything is recorded: ``QueueFull``, a 429 the caller can retry.
+- A plug delivering onto a full queue waits, in the upstream worker, until the queue is
+  back under its low watermark (``BACKPRESSURE_LOW_WATERMARK`` of the limit, default 80%).
+  The upstream call's own message stays unacknowledged meanwhile, so that worker slot
+  takes no new work: with one message prefetched per slot, a full downstream queue stops
+  its upstream, whose queue then fills and stops its own upstream, hop by hop to the
+  source. The time a plug held its producer is added to ``Plug.blocked_seconds``.
+- The check and the publish are two steps: concurrent producers can each see room for one
+  more, so a queue peaks at most at its limit plus the number of producers. On RabbitMQ
+  the queue's own ``x-max-length`` with ``reject-publish`` is exact, and publisher confirms
+  (on for every AMQP connection, see settings) turn a refused publish into ``QueueFull``
+  instead of a silent drop; a confirm that does not come within ``BROKER_CONFIRM_TIMEOUT``
+  seconds raises ``Unavailable``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+from kombu import Connection
+from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+from apps.core.errors import RateLimited
+from apps.engine.queues import broker_is_amqp, socket_queue_name
+from apps.processors.models import Socket
+from flowsite.celery import app as celery_app
+
+POLL_FIRST, POLL_MAX = 0.02, 0.5
+
+
+class QueueFull(RateLimited):
+    code = "queue_full"
+
+
+def queue_limit(socket: Socket) -> int | None:
+    """The most messages the socket's queue holds; None when unbounded."""
+    limit = socket.queue.max_length
+    return limit if limit is not None and limit >= 0 else None
+
+
+@lru_cache(maxsize=8)
+def _redis_counter(url: str, pid: int):
+    options = dict(celery_app.conf.broker_transport_options or {})
+    steps = sorted(options.get("priority_steps", PRIORITY_STEPS))
+    sep, prefix = options.get("sep", Channel.sep), options.get("global_keyprefix", "")
+    client = redis.Redis.from_url(url)
+
+    def ready(name: str) -> int:
+        pipe = client.pipeline(transaction=False)
+        for step in steps:
+            pipe.llen(f"{prefix}{name}{sep}{step}" if step else f"{prefix}{name}")
+        return sum(pipe.execute())
+
+    return ready
+
+
+@lru_cache(maxsize=8)
+def _amqp_connection(url: str, pid: int) -> Connection:
+    return Connection(url, connect_timeout=5)
+
+
+def ready_count(socket: Socket) -> int:
+    """Messages waiting on the socket's broker queue (not delivered to any worker)."""
+    url, name = settings.CELERY_BROKER_URL, socket_queue_name(socket=socket)
+    if not broker_is_amqp(url):
+        return _redis_counter(url, os.getpid())(name)
+    connection = _amqp_connection(url, os.getpid())
+    try:
+        with connection.channel() as channel:
+            return channel.queue_declare(queue=name, passive=True).message_count
+    except connection.channel_errors:
+        return 0  # not declared yet: empty
+
+
+def full_message(socket: Socket, ready: int, limit: int) -> str:
+    return (f"The queue of {socket.name} is full: {ready} of {limit} messages wait. Nothing was queued; "
+            "try again when it drains (or raise the queue's max_length).")
+
+
+def room_check(*, socket: Socket) -> None:
+    """Refuse (``QueueFull``) when the socket's queue is full; a source's check."""
+    limit = queue_limit(socket)
+    if limit is None:
+        return
+    ready = ready_count(socket)
+    if ready >= limit:
+        raise QueueFull(full_message(socket, ready, limit))
+
+
+def room_wait(*, socket: Socket, deadline: float | None = None) -> float:
+    """Wait until the socket's queue has room; the seconds waited (0: there was room).
+
+    Once it was found full, it waits for the low watermark, not for one free slot, so a
+    producer does not wake for every message the consumer takes. ``deadline`` (monotonic):
+    give up with ``QueueFull`` then; None waits as long as it takes."""
+    limit = queue_limit(socket)
+    if limit is None or ready_count(socket) < limit:
+        return 0.0
+    started, delay = time.monotonic(), POLL_FIRST
+    low = min(limit - 1, math.floor(limit * settings.BACKPRESSURE_LOW_WATERMARK))
+    while (ready := ready_count(socket)) > max(low, 0):
+        if deadline is not None and time.monotonic() >= deadline:
+            raise QueueFull(full_message(socket, ready, limit))
+        time.sleep(delay)
+        delay = min(delay * 2, POLL_MAX)
+    return time.monotonic() - started

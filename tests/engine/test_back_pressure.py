@@ -1,0 +1,114 @@
+"""Back pressure on both brokers: a full queue refuses sources and holds its upstream;
+nothing is lost, nothing is run twice, and everything drains once the consumer returns."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from apps.calls.models import Call, CallState
+from apps.engine.dispatch import call_submit
+from apps.engine.mounting import processor_mount
+from apps.engine.pressure import QueueFull, ready_count
+from apps.network.models import Queue
+from apps.processors.models import Plug, Processor, Socket
+from apps.processors.services import processor_create
+from tests.fixtures.engine import call_wait, wait_for
+from tests.fixtures.git import EXAMPLE_MODULE
+
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+LIMIT = 5
+
+
+def limited_socket(processor: Processor, function: str, *, limit: int = LIMIT) -> Socket:
+    """A socket on its own uniquely named queue (sessions side by side share the brokers)."""
+    queue = Queue.objects.create(name=f"bp-{function}-{uuid.uuid4().hex[:8]}", max_length=limit)
+    return Socket.objects.create(name=f"{processor.name}.{function}.{queue.name}", processor=processor,
+                                 task=processor.tasks.get(name=function), queue=queue)
+
+
+@pytest.fixture
+def stalled(proc1, example_repo_url) -> Processor:
+    """A second processor on the example repo: no worker runs it until a test starts one."""
+    processor = processor_create(by=None, fields={
+        "name": f"stalled-{uuid.uuid4().hex[:6]}", "gitrepo": example_repo_url, "module": EXAMPLE_MODULE,
+        "branch": "main", "timelimit": 30})
+    processor_mount(processor=processor)
+    return processor
+
+
+def echo(socket: Socket, value) -> Call:
+    return call_submit(socket=socket, args=[value], kwargs={})
+
+
+def test_a_source_is_refused_with_a_clear_message_once_the_queue_is_full(stalled, broker_url):
+    sink = limited_socket(stalled, "echo")
+    for i in range(LIMIT):
+        echo(sink, i)
+    wait_for(lambda: ready_count(sink) == LIMIT, timeout=10, what="the queue to hold its limit")
+    with pytest.raises(QueueFull) as refused:
+        echo(sink, "one too many")
+    assert refused.value.status == 429 and f"{LIMIT} of {LIMIT} messages wait" in refused.value.message
+    assert Call.objects.filter(socket=sink).count() == LIMIT, "nothing recorded for the refused call"
+    assert ready_count(sink) == LIMIT
+
+
+def test_a_stalled_consumer_holds_its_upstream_and_loses_nothing(proc1, stalled, start_worker, broker_url):
+    source = Socket.objects.get(name="pyfi.processors.sample.echo")
+    sink = limited_socket(stalled, "echo")
+    plug = Plug.objects.create(name=f"bp-{uuid.uuid4().hex[:6]}", processor=proc1, source=source, target=sink,
+                               queue=sink.queue)
+    producers = 2
+    upstream = start_worker("proc1", concurrency=producers)
+    sources = [echo(source, i) for i in range(10 * LIMIT)]
+
+    # The sink fills to its limit, then both upstream slots hold a delivery each.
+    held = Call.objects.filter(parent__in=sources, events__name="held")
+    wait_for(lambda: ready_count(sink) >= LIMIT and Call.objects.filter(socket=source, state=CallState.FINISHED)
+             .count() >= LIMIT + producers, timeout=60, processes=[upstream], what="the sink full, upstream held")
+    peak = max(ready_count(sink) for _ in range(20))
+    assert peak <= LIMIT + producers
+    # The ledger: every source is queued, or ran and its child is queued on the sink or held.
+    children = Call.objects.filter(parent__in=sources)  # queued on the sink, or held by a producer
+    assert children.count() <= LIMIT + 2 * producers
+    assert Call.objects.filter(pk__in=[s.pk for s in sources], state=CallState.QUEUED).count() >= \
+        10 * LIMIT - (LIMIT + 2 * producers), "the upstream stopped taking new work"
+
+    start_worker(stalled.name, concurrency=2)
+    finished = Call.objects.filter(parent__in=sources, state=CallState.FINISHED)
+    wait_for(lambda: finished.count() == 10 * LIMIT, timeout=120, processes=[upstream], what="everything drained")
+    assert sorted(c.result for c in finished) == list(range(10 * LIMIT)), "none lost, none doubled"
+    assert not Call.objects.filter(pk__in=[s.pk for s in sources] + [c.pk for c in finished],
+                                   attempts__gt=1).exists(), "no call ran twice"
+    assert held.exists() and Plug.objects.get(pk=plug.pk).blocked_seconds > 0
+
+
+def test_a_five_stage_chain_with_a_stalled_sink_stops_its_source(proc1, stalled, start_worker, broker_url):
+    stages = [limited_socket(proc1, "echo", limit=3) for _ in range(4)] + [limited_socket(stalled, "echo", limit=3)]
+    for upstream, downstream in zip(stages, stages[1:]):
+        Plug.objects.create(name=f"bp-{uuid.uuid4().hex[:6]}", processor=proc1, source=upstream,
+                            target=downstream, queue=downstream.queue)
+    worker = start_worker("proc1", concurrency=2)
+    call_wait(echo(Socket.objects.get(name="pyfi.processors.sample.echo"), "ready?"), worker=worker)
+    accepted, refused = 0, 0
+
+    def feed() -> bool:
+        nonlocal accepted, refused
+        try:
+            echo(stages[0], accepted)
+            accepted += 1
+        except QueueFull:
+            refused += 1
+        time.sleep(0.3)  # slower than the chain drains: only back pressure fills stage 0
+        return refused >= 3
+
+    wait_for(feed, timeout=90, processes=[worker], what="the source to refuse new work")
+    queued = sum(ready_count(stage) for stage in stages)
+    assert queued <= 3 * len(stages) + 2, f"{queued} messages queued along the chain"
+    assert ready_count(stages[-1]) <= 3 + 2
+    start_worker(stalled.name, concurrency=2)
+    sunk = Call.objects.filter(socket=stages[-1], state=CallState.FINISHED)
+    wait_for(lambda: sunk.count() == accepted, timeout=120, processes=[worker], what="every run to reach the sink")
+    assert sorted(c.result for c in sunk) == list(range(accepted)), "every accepted run arrived once"
