@@ -17,6 +17,7 @@ from amqp.exceptions import MessageNacked
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
@@ -115,10 +116,14 @@ def call_publish(*, call: Call, socket: Socket) -> None:
                 queue=queue, routing_key=queue.routing_key, declare=[queue], **options,
             )
             return
-        except MessageNacked:  # full (also by bytes, which the count does not see): wait, resend
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
-            room_wait(socket=socket)
-        except socket_timeout:
-            raise Unavailable(f"The broker did not confirm the message of {call.name} within "
-                              f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None
+        except (MessageNacked, KombuOperationalError, socket_timeout) as error:
+            cause = error if isinstance(error, (MessageNacked, socket_timeout)) else error.__cause__
+            if isinstance(cause, socket_timeout):
+                raise Unavailable(f"The broker did not confirm the message of {call.name} within "
+                                  f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None
+            if not isinstance(cause, MessageNacked):  # kombu wraps the nack; anything else is real
+                raise
+        # Refused: full (also by bytes, which the count does not see). Wait for room, resend.
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
+        room_wait(socket=socket)

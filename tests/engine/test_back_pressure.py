@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from kombu import Connection
 
 from apps.calls.models import Call, CallState
-from apps.engine.dispatch import call_submit
+from apps.engine.dispatch import call_publish, call_submit
 from apps.engine.mounting import processor_mount
 from apps.engine.pressure import QueueFull, ready_count
+from apps.engine.queues import socket_queue_name
 from apps.network.models import Queue
 from apps.processors.models import Plug, Processor, Socket
 from apps.processors.services import processor_create
@@ -112,3 +115,20 @@ def test_a_five_stage_chain_with_a_stalled_sink_stops_its_source(proc1, stalled,
     sunk = Call.objects.filter(socket=stages[-1], state=CallState.FINISHED)
     wait_for(lambda: sunk.count() == accepted, timeout=120, processes=[worker], what="every run to reach the sink")
     assert sorted(c.result for c in sunk) == list(range(accepted)), "every accepted run arrived once"
+
+
+@pytest.mark.parametrize("broker_url", ["amqp"], indirect=True)
+def test_a_publish_rabbitmq_refuses_is_held_then_sent_never_dropped(stalled, broker_url):
+    """Two producers can both see room for the last slot; RabbitMQ refuses the second
+    (reject-publish, confirmed): it must wait and be sent again, not vanish."""
+    sink = limited_socket(stalled, "echo", limit=1)
+    call = echo(sink, "first")
+    wait_for(lambda: ready_count(sink) == 1, timeout=10, what="the queue full")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        again = pool.submit(call_publish, call=call, socket=sink)  # past the count: the broker refuses
+        time.sleep(1.0)
+        assert not again.done(), "a refused publish waits for room"
+        with Connection(broker_url) as connection:
+            assert connection.default_channel.basic_get(socket_queue_name(socket=sink), no_ack=True) is not None
+        again.result(timeout=15)
+    wait_for(lambda: ready_count(sink) == 1, timeout=10, what="the held message sent once there was room")
