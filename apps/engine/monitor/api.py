@@ -1,5 +1,10 @@
 """``GET /api/monitor/queues/``: the newest sample of each broker queue (what ``flow ls
-queues`` shows), filtered by queue row, processor or state; paginated like every list."""
+queues`` shows), filtered by queue row, processor or state; paginated like every list.
+
+``GET /api/monitor/queues/<name>/messages/?limit=50``: the messages waiting on one broker
+queue, redacted (READ_QUEUE; their arguments, cut short, only with READ_CALL too, the right
+that shows a call's arguments elsewhere). ``POST /api/monitor/queues/<name>/purge/`` with
+``{"confirm": "<name>"}`` empties it and cancels its queued calls (UPDATE_QUEUE)."""
 
 from __future__ import annotations
 
@@ -9,11 +14,21 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.rights import Right
+from apps.accounts.selectors import user_has_right
+from apps.calls.models import CallState
 from apps.core.errors import BadRequest
 from apps.core.pagination import Pagination
+from apps.engine.monitor.contents import MAX_PEEK
+from apps.engine.monitor.selectors import (
+    ARGUMENTS_CHARS,
+    broker_queue_sockets,
+    queue_messages,
+)
+from apps.engine.monitor.services import queue_purge
 from apps.network.models import Queue, QueueState
 from apps.network.selectors import queuelog_latest
 
@@ -64,6 +79,90 @@ class QueueSamplesView(APIView):
         return paginator.get_paginated_response(QueueSampleSerializer(page, many=True).data)
 
 
+class WaitingMessageSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="1 is the next message a worker receives.")
+    priority = serializers.IntegerField(allow_null=True, help_text="The priority list it waits in (Redis).")
+    call = serializers.UUIDField(allow_null=True, help_text="Null: the message carries no call of this queue.")
+    name = serializers.CharField(allow_null=True)
+    socket = serializers.CharField(allow_null=True)
+    state = serializers.ChoiceField(choices=CallState.choices, allow_null=True)
+    run = serializers.UUIDField(allow_null=True, help_text="The run (tracking) id.")
+    created = serializers.DateTimeField(allow_null=True)
+    age = serializers.FloatField(allow_null=True, help_text="Seconds since the call was sent.")
+    arguments = serializers.CharField(
+        allow_null=True, help_text=f"The call's arguments as JSON, cut to {ARGUMENTS_CHARS} characters; "
+                                   "null without the READ_CALL right.")
+
+
+class QueueMessagesSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    queue = serializers.CharField()
+    processor = serializers.CharField()
+    source = serializers.ChoiceField(
+        choices=["broker", "calls"],
+        help_text="broker: read in place on Redis; calls: RabbitMQ cannot be read without delivering, so "
+                  "these are the queue's calls still queued, oldest first.")
+    ready = serializers.IntegerField(help_text="Messages waiting, as the broker counts them.")
+    limit = serializers.IntegerField()
+    arguments_shown = serializers.BooleanField()
+    messages = WaitingMessageSerializer(many=True)
+
+
+class QueuePurgeSerializer(serializers.Serializer):
+    confirm = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                    help_text="The queue's name, typed again.")
+
+
+class QueuePurgedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    purged = serializers.IntegerField(help_text="Messages removed from the broker.")
+    cancelled = serializers.IntegerField(help_text="Queued calls now cancelled.")
+
+
+def _limit(raw: str, default: int = 50) -> int:
+    try:
+        limit = int(raw) if raw else default
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_PEEK:
+        raise BadRequest("The query is not valid.", detail={"limit": [f"An integer from 1 to {MAX_PEEK}."]})
+    return limit
+
+
+class QueueMessagesView(APIView):
+    """The messages waiting on one broker queue, next to be delivered first; nothing is taken."""
+
+    renderer_classes = (JSONRenderer,)
+    rights: ClassVar[dict[str, str]] = {"get": Right.READ_QUEUE}
+
+    @extend_schema(parameters=[OpenApiParameter("limit", int, description=f"1 to {MAX_PEEK}; 50 by default.")],
+                   responses=QueueMessagesSerializer)
+    def get(self, request, name: str):
+        limit = _limit(request.query_params.get("limit", ""))
+        body = queue_messages(name=name, limit=limit, arguments=user_has_right(request.user, Right.READ_CALL))
+        return Response(QueueMessagesSerializer(body).data)
+
+
+class QueuePurgeView(APIView):
+    """Empty one broker queue and cancel its queued calls; ``confirm`` must repeat its name."""
+
+    renderer_classes = (JSONRenderer,)
+    rights: ClassVar[dict[str, str]] = {"post": Right.UPDATE_QUEUE}
+
+    @extend_schema(request=QueuePurgeSerializer, responses=QueuePurgedSerializer)
+    def post(self, request, name: str):
+        broker_queue_sockets(name=name)  # an unknown queue is a 404 whatever the body
+        serializer = QueuePurgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["confirm"] != name:
+            raise BadRequest(f"Nothing was purged: confirm must be the queue's name, {name!r}.",
+                             detail={"confirm": [f"Type {name!r} to confirm."]})
+        purged = queue_purge(name=name, by=request.user)
+        return Response(QueuePurgedSerializer(purged).data)
+
+
 urlpatterns = [
     path("queues/", QueueSamplesView.as_view(), name="monitor-queues"),
+    path("queues/<path:name>/messages/", QueueMessagesView.as_view(), name="monitor-queue-messages"),
+    path("queues/<path:name>/purge/", QueuePurgeView.as_view(), name="monitor-queue-purge"),
 ]

@@ -1,17 +1,25 @@
 """What a monitor tick writes: the samples into ``queuelog``, old samples out, and one live
-event carrying the queues whose figures changed."""
+event carrying the queues whose figures changed. And emptying a queue (``queue_purge``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from apps.engine.events import event_publish
+from apps.calls.models import Call, CallState, Event
+from apps.core.services import audit_record
+from apps.engine.events import call_event, event_publish
+from apps.engine.monitor.contents import broker_purge
 from apps.engine.monitor.sampling import QueueSample
+from apps.engine.monitor.selectors import broker_queue_sockets
 from apps.network.models import QueueLog
 
 MAX_EVENT_QUEUES = 2000
+PURGE_BATCH = 1000
 
 
 def queuelog_write(*, samples: list[QueueSample], at: datetime) -> int:
@@ -49,3 +57,44 @@ def samples_publish(*, samples: list[QueueSample], at: datetime) -> None:
     if samples:
         event_publish({"kind": "queues", "event": "sample", "at": at.isoformat(),
                        "queues": [s.event() for s in samples[:MAX_EVENT_QUEUES]]})
+
+
+@dataclass(frozen=True)
+class QueuePurged:
+    name: str
+    purged: int  # messages removed from the broker
+    cancelled: int  # calls that were queued and are now cancelled
+
+
+def queue_purge(*, name: str, by, broker_url: str | None = None) -> QueuePurged:
+    """Empty the broker queue ``name`` and cancel its sockets' queued calls, so none is left
+    queued with no message. Writes an audit entry and one ``purged`` event per call.
+
+    The broker goes first, then the calls table: a call recorded before the purge either
+    lost its message to it or sends it later, to a worker that skips a cancelled call; a
+    call recorded after it keeps both. Messages delivered but not acknowledged stay with
+    their workers (their calls are past queued). Raises ``NotFound`` for a name no socket
+    sends to, ``Unavailable`` when the broker does not answer (nothing is cancelled)."""
+    sockets = broker_queue_sockets(name=name)
+    purged = broker_purge(broker_url or settings.CELERY_BROKER_URL, name)
+    who = getattr(by, "username", None) or "system"
+    with transaction.atomic():
+        calls = list(Call.objects.select_for_update(of=("self",)).select_related("socket__processor")
+                     .filter(socket__in=sockets, state=CallState.QUEUED).order_by("created"))
+        now = timezone.now()
+        for start in range(0, len(calls), PURGE_BATCH):
+            Call.objects.filter(pk__in=[c.pk for c in calls[start:start + PURGE_BATCH]]).update(
+                state=CallState.CANCELLED, finished=now, lastupdated=now)
+        note = f"Purged by {who} from queue {name}"[:500]
+        Event.objects.bulk_create([Event(call_id=c.pk, name="purged", note=note) for c in calls],
+                                  batch_size=PURGE_BATCH)
+        audit_record(by=by, obj=sockets[0].queue, source="api",
+                     text=f"purged queue {name}: {purged} messages removed, {len(calls)} queued calls cancelled")
+        payloads = [call_event(call=c, event="cancelled", state=CallState.CANCELLED, reason="purged") for c in calls]
+        transaction.on_commit(lambda: _publish_all(payloads))
+    return QueuePurged(name=name, purged=purged, cancelled=len(calls))
+
+
+def _publish_all(payloads: list[dict]) -> None:
+    for payload in payloads:
+        event_publish(payload)
