@@ -63,7 +63,7 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
     if kind in _SNAPSHOT_TOPIC:
         named = [f"queue:{event['name']}"] if kind == "queue" and event.get("name") else []
         return [_SNAPSHOT_TOPIC[kind], *named]
-    if kind not in ("call", "log", "metric"):
+    if kind not in ("call", "log", "metric", "scale"):  # scale: the autoscaler's decisions
         return []
     topics = ["calls:all"] if kind == "call" else ["metrics"] if kind == "metric" else []
     if event.get("run"):

@@ -4,12 +4,14 @@ undo a deletion."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from apps.calls.models import Call, CallState
+from apps.engine.events import STREAM_KEY
 from apps.flows.models import Flow
 from apps.processors.models import Plug, Socket
 from tests.fixtures.engine import wait_for
@@ -61,6 +63,12 @@ def test_a_user_builds_saves_deploys_runs_and_watches_a_two_step_flow(
     expect(designer.node("do_this").locator(".socket-counts")).to_contain_text("✓1", timeout=15_000)
     expect(designer.node("do_something").locator(".socket-counts")).to_contain_text("✓1")
     expect(designer.node("do_this").locator(".socket-node")).to_have_attribute("data-state", "ok")
+    # Its processor's concurrency, then an autoscaler decision (its event, as processor_scale
+    # publishes it) live, with its bounds.
+    expect(designer.node("do_this").locator(".socket-scale")).to_have_text(f"×{proc1.concurrency}")
+    live_redis.xadd(STREAM_KEY, {"e": json.dumps({"kind": "scale", "processor": "proc1", "from": 1, "to": 3,
+                                                  "min": 1, "max": 4, "reason": "backlog"})})
+    expect(designer.node("do_this").locator(".socket-scale")).to_have_text("×3 (1–4)")
 
 
 @pytest.mark.parametrize("broker_url", ["redis"], indirect=True)

@@ -199,3 +199,9 @@ def test_a_new_socket_or_a_deploy_refreshes_the_directory_soon_not_at_every_even
     assert known.queues == {"sock": "q"}, "a known socket does not make it read"
     known.refresh_if_stale([call_payload(socket="brand-new")])
     assert known.queues == {"sock": queue.name}
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_autoscalers_decisions_reach_the_processor_and_its_flows():
+    scale = {"kind": "scale", "processor": "proc", "from": 1, "to": 3, "reason": "backlog"}
+    assert event_topics(scale, flows=("f1",)) == ["processor:proc", "flow:f1"]

@@ -20,6 +20,10 @@ export type Processor = {
   mount_log: string;
   status: string;
   requested_status: string;
+  /** Autoscaling: the concurrency running now and its bounds (equal when it does not scale). */
+  current_concurrency?: number;
+  min_concurrency?: number;
+  max_concurrency?: number;
 };
 
 export type ProcessorCreate = Pick<Processor, "name" | "gitrepo" | "branch" | "commit" | "module">;

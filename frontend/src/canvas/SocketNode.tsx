@@ -2,6 +2,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { useOverlay, nodeState, type SocketLive } from "../live/overlay";
 import { WHOLE_SOCKET, argHandle } from "../store/document";
+import { ScaleBadge } from "./ScaleBadge";
 import type { SocketFlowNode } from "../store/flow";
 
 const STATE_LABEL = { idle: "idle", queued: "queued", running: "running", ok: "last call finished", failed: "last call failed" } as const;
@@ -45,6 +46,7 @@ export const SocketNode = memo(function SocketNode({ data }: NodeProps<SocketFlo
         </Handle>
       ))}
       {live && <Counts live={live} />}
+      <ScaleBadge processor={data.processor} />
       <Handle type="source" position={Position.Right} id="result" className="handle-result" title="Result" />
       <Handle type="source" position={Position.Right} id="error" className="handle-error" title="Error" />
     </div>

@@ -94,4 +94,11 @@ describe("reduceOverlay", () => {
     expect(next.wires["a.p"]?.ready).toBe(0);
     expect(next.wires["b.p"]).toBe(s.wires["b.p"]);
   });
+
+  it("keeps the autoscaler's last decision per processor", () => {
+    let s = reduceOverlay(emptyOverlay(), events({ kind: "scale", processor: "p1", from: 1, to: 4, min: 1, max: 8, reason: "backlog 40" }), 1);
+    expect(s.scale.p1).toEqual({ current: 4, min: 1, max: 8, reason: "backlog 40" });
+    s = reduceOverlay(s, events({ kind: "scale", processor: "p1", to: "x" }), 2);
+    expect(s.scale.p1?.current).toBe(4);
+  });
 });

@@ -9,6 +9,7 @@
  *   {"type":"queues","queues":[{"name","ready","inflight","published"?}, ...]}
  *   {"type":"events","events":[{"kind":"deploy","object"?:{kind,name},"action"?,"ok"?,"error"?}]}
  *   {"type":"events","events":[{"kind":"queues","queues":[monitor items, see ./wires]}]}
+ *   {"type":"events","events":[{"kind":"scale","processor","to","min","max","reason"}]}
  */
 import { createStore } from "zustand/vanilla";
 import { useStore } from "zustand";
@@ -26,6 +27,8 @@ export type OverlayState = {
   queues: Readonly<Record<string, QueueLive>>;
   /** The queue monitor's figures per broker queue ("<queue>.<processor>"). */
   wires: Readonly<Record<string, WireLive>>;
+  /** The autoscaler's last decision per processor name. */
+  scale: Readonly<Record<string, ScaleLive>>;
   /** Last bucket of each call seen with an id, so a transition moves it between counts. */
   calls: Readonly<Record<string, Bucket>>;
   callOrder: readonly string[];
@@ -35,7 +38,9 @@ export type OverlayState = {
 export const RECENT_CALLS = 20;
 const TRACKED_CALLS = 5000;
 
-export const emptyOverlay = (): OverlayState => ({ sockets: {}, queues: {}, wires: {}, calls: {}, callOrder: [], deploy: [] });
+export type ScaleLive = { current: number; min: number; max: number; reason: string };
+
+export const emptyOverlay = (): OverlayState => ({ sockets: {}, queues: {}, wires: {}, scale: {}, calls: {}, callOrder: [], deploy: [] });
 
 const BUCKETS: Record<string, Bucket> = {
   queued: "queued",
@@ -114,6 +119,13 @@ function applyQueue(draft: Draft, item: Obj, now: number): void {
   draft.put("queues", name, { ready, inflight, traffic, changedAt });
 }
 
+function applyScale(draft: Draft, event: Obj): void {
+  const name = text(event.processor);
+  const current = count(event.to);
+  if (!name || current === null) return;
+  draft.put("scale", name, { current, min: count(event.min) ?? current, max: count(event.max) ?? current, reason: text(event.reason) });
+}
+
 function applyWires(draft: Draft, items: unknown[]): void {
   for (const item of items) {
     const wire = isObject(item) ? wireFrom(item) : null;
@@ -121,7 +133,7 @@ function applyWires(draft: Draft, items: unknown[]): void {
   }
 }
 
-type MapKey = "sockets" | "queues" | "wires" | "calls";
+type MapKey = "sockets" | "queues" | "wires" | "scale" | "calls";
 type ListKey = "callOrder" | "deploy";
 type Mutable = { -readonly [K in keyof OverlayState]: OverlayState[K] };
 
@@ -142,6 +154,9 @@ class Draft {
   }
   get wires() {
     return this.state.wires;
+  }
+  get scale() {
+    return this.state.scale;
   }
   get calls() {
     return this.state.calls;
@@ -199,6 +214,7 @@ export function reduceOverlay(state: OverlayState, frame: unknown, now: number):
       else if (event.kind === "queue") applyQueue(draft, event, now);
       else if (event.kind === "deploy") applyDeploy(draft, event);
       else if (event.kind === "queues" && Array.isArray(event.queues)) applyWires(draft, event.queues);
+      else if (event.kind === "scale") applyScale(draft, event);
     }
     forgetOldCalls(draft);
   } else if (frame.type === "queues" && Array.isArray(frame.queues)) {

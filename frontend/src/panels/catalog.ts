@@ -53,6 +53,17 @@ export function useCatalog(): Catalog {
   return value;
 }
 
+/** One processor as the catalog knows it (no load is started; the palette loads it). */
+export function useProcessor(name: string): Processor | undefined {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => catalog.processors.find((p) => p.name === name),
+  );
+}
+
 export function findTask(processor: string, name: string): Task | undefined {
   return catalog.tasks.find((task) => task.processor === processor && task.name === name);
 }
