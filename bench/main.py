@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench import harness
 
-BENCHES = ("hop", "throughput", "joins", "live", "api", "canvas", "mount", "memory")
+BENCHES = ("hop", "throughput", "joins", "live", "api", "canvas", "mount", "memory", "elastic")
 WORKER_BENCHES = {"hop", "throughput", "joins", "memory"}
 
 
@@ -45,11 +45,13 @@ def sizes(quick: bool) -> dict:
     if quick:
         return {"hop_runs": 8, "calls": 300, "join_runs": 100, "join_latency_runs": 5, "live_seconds": 3,
                 "live_clients": [10], "api_calls": 20_000, "api_requests": 15, "canvas_sizes": [1000],
-                "mount_cold": True}
+                "mount_cold": True, "elastic": {"fresh_samples": 8, "ticks": 15, "pressure_trials": 4,
+                                                 "scale_trials": 3, "wave_cycles": 4}}
     # Joins: 200 runs a round, 1,000 over the 5 rounds (a round of 1,000 takes ~90 s here).
     return {"hop_runs": 20, "calls": 2000, "join_runs": 200, "join_latency_runs": 15, "live_seconds": 5,
             "live_clients": [10, 100], "api_calls": 100_000, "api_requests": 20, "canvas_sizes": [1000, 5000],
-            "mount_cold": True}
+            "mount_cold": True, "elastic": {"fresh_samples": 15, "ticks": 30, "pressure_trials": 8,
+                                            "scale_trials": 5, "wave_cycles": 8}}
 
 
 def cpu_ref() -> float:
@@ -146,6 +148,10 @@ def run_one(name: str, *, args, size: dict, world, procs) -> harness.Result:
         from bench.mount import bench_mount
 
         return bench_mount(rounds=rounds)
+    if name == "elastic":
+        from bench.elastic import bench_elastic
+
+        return bench_elastic(procs, rounds=rounds, **size["elastic"])
     from bench.memory import bench_memory
 
     return bench_memory(world, procs, rounds=rounds)
