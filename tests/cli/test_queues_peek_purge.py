@@ -14,7 +14,9 @@ from tests.engine.monitor.conftest import BrokerQueue
 from tests.engine.monitor.sending import publish_calls, ready
 from tests.factories import make_processor, make_queue, make_socket
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# serialized_rollback like the other CLI tests: a plain transactional flush re-runs post_migrate,
+# and the next serialized test then restores rows that already exist.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
