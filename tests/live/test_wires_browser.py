@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from apps.calls.models import Call
 from apps.engine.dispatch import call_submit
 from apps.network.models import Queue
 from apps.processors.models import Socket
@@ -52,3 +53,32 @@ def test_a_wire_fills_turns_red_when_full_and_drains_back_to_green(
     expect(wire.locator(".wire-counts")).to_have_text("0/10 ready · 0 in flight", timeout=60_000)
     expect(wire).to_have_class("wire-label wire-green")
     expect(path).not_to_have_class("react-flow__edge-path plug-path plug-full plug-flowing")
+
+
+@pytest.mark.parametrize("broker_url", ["redis"], indirect=True)
+def test_a_user_peeks_at_a_wire_and_empties_it_after_typing_its_name(designer_stack, page, alice, proc1):
+    log_in(page, designer_stack.url, alice)
+    designer = DesignerPage(page, designer_stack.url).create_flow("peeked")
+    two_step(designer)
+    designer.save("two steps")
+    designer.deploy(1).get_by_role("button", name="Close", exact=True).first.click()
+    target = Socket.objects.get(name="do_this")
+    calls = [call_submit(socket=target, args=[f"m{i}"], kwargs={}) for i in range(3)]  # no worker: they wait
+
+    page.locator(".react-flow__edge").first.click()
+    contents = page.get_by_role("region", name="Messages waiting on do_this.proc1")
+    contents.get_by_role("button", name="Peek").click()
+    expect(contents).to_contain_text("3 waiting")
+    expect(contents.locator(".waiting-messages li")).to_have_count(3)
+    expect(contents.locator(".waiting-messages li").first).to_contain_text(str(calls[0].pk)[:8])
+
+    contents.get_by_role("button", name="Empty queue…").click()
+    empty = contents.get_by_role("button", name="Empty do_this.proc1")
+    expect(empty).to_be_disabled()
+    contents.get_by_label("Type do_this.proc1").fill("do_this")
+    expect(empty).to_be_disabled()
+    contents.get_by_label("Type do_this.proc1").fill("do_this.proc1")
+    empty.click()
+    expect(contents).to_contain_text("Emptied do_this.proc1: 3 messages removed, 3 calls cancelled.")
+    expect(contents).to_contain_text("0 waiting")
+    assert set(Call.objects.filter(pk__in=[c.pk for c in calls]).values_list("state", flat=True)) == {"cancelled"}

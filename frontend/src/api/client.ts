@@ -9,6 +9,8 @@ import type {
   Page,
   Processor,
   ProcessorCreate,
+  QueueMessages,
+  QueuePurged,
   ProcessorSettings,
   RunInput,
   Socket,
@@ -51,6 +53,12 @@ export const api = {
       const page = await list<Argument>("arguments", { task: taskId });
       return page.results.filter((arg) => arg.task === taskId).sort((a, b) => a.position - b.position);
     },
+  },
+  queues: {
+    peek: (name: string, limit = 20) =>
+      request<QueueMessages>("GET", `/api/monitor/queues/${encodeURIComponent(name)}/messages/${query({ limit })}`),
+    purge: (name: string, confirm: string) =>
+      request<QueuePurged>("POST", `/api/monitor/queues/${encodeURIComponent(name)}/purge/`, { body: { confirm } }),
   },
   sockets: {
     byName: (name: string) => byName<Socket>("sockets", name),

@@ -116,3 +116,16 @@ export type DeployObject = { kind: string; name: string; action: DeployAction; o
 export type DeployResult = { objects: DeployObject[] };
 
 export type RunInput = { args: unknown[]; kwargs: Record<string, unknown> };
+
+/** A message waiting on a broker queue (peek); arguments only with READ_CALL. */
+export type WaitingMessage = {
+  position: number;
+  priority: number | null;
+  call: string | null;
+  name: string | null;
+  state: string | null;
+  age: number | null;
+  arguments: string | null;
+};
+export type QueueMessages = { name: string; source: "broker" | "calls"; ready: number; limit: number; messages: WaitingMessage[] };
+export type QueuePurged = { name: string; purged: number; cancelled: number };

@@ -1,7 +1,7 @@
 import { EdgeLabelRenderer, EdgeText, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
 import { useOverlay } from "../live/overlay";
-import { wireView } from "../live/wires";
+import { brokerQueue, wireView } from "../live/wires";
 import { useDesigner } from "../store/designer";
 import type { PlugEdge as PlugEdgeType } from "../store/flow";
 import { nodeById } from "../store/selectors";
@@ -21,7 +21,7 @@ function useQueueNames(queue: string | undefined, target: string): [string, stri
   });
   const [socketName = "", processor = ""] = name.split("\n");
   const queueName = queue || socketName;
-  return [queueName, processor ? `${socketName}.${processor}` : ""];
+  return [queueName, processor ? brokerQueue(socketName, processor) : ""];
 }
 
 /** The monitor's view of the wire: counts, rates, a fill bar against the queue's limit. */

@@ -9,6 +9,10 @@
  *     "completion_rate","oldest_age","state","max_length"}, ...]}
  */
 
+/** The broker queue a plug's messages wait in: its target socket's, "<queue>.<processor>"
+ * (a deployed socket's queue is named after the socket). */
+export const brokerQueue = (socketName: string, processor: string): string => `${socketName}.${processor}`;
+
 export type WireLive = {
   ready: number;
   inflight: number;

@@ -1,7 +1,9 @@
 import { useId } from "react";
+import { brokerQueue } from "../live/wires";
 import { useDesigner, type DesignerState } from "../store/designer";
 import { handleArgument, type QueueSettings, type QueueType } from "../store/document";
 import { nodeById, selectEdge } from "../store/selectors";
+import { QueueContents } from "./QueueContents";
 import { SettingField } from "./SettingField";
 import { queueName, requiredInt } from "./settings";
 
@@ -10,6 +12,14 @@ const LIMITS: { key: "message_ttl" | "max_length" | "expires"; label: string; hi
   { key: "max_length", label: "Max length", hint: "-1 for no limit" },
   { key: "expires", label: "Expires (ms)", hint: "Delete the queue after this long unused; -1 never" },
 ];
+
+/** The broker queue a plug's messages wait in (the target socket's, see PlugEdge). */
+function brokerOf(id: string) {
+  return (s: DesignerState) => {
+    const node = nodeById(s.nodes, id);
+    return node?.type === "socket" ? brokerQueue(node.data.socketName, node.data.processor) : "";
+  };
+}
 
 function socketLabel(id: string) {
   return (s: DesignerState) => {
@@ -23,6 +33,7 @@ export function PlugProperties({ id }: { id: string }) {
   const edge = useDesigner((s) => selectEdge(s, id));
   const source = useDesigner(socketLabel(edge?.source ?? ""));
   const target = useDesigner(socketLabel(edge?.target ?? ""));
+  const broker = useDesigner(brokerOf(edge?.target ?? ""));
   const readOnly = useDesigner((s) => s.readOnly);
   const update = useDesigner((s) => s.updateEdgeData);
   const typeId = useId();
@@ -78,6 +89,7 @@ export function PlugProperties({ id }: { id: string }) {
           onCommit={(value) => setQueue({ [limit.key]: value }, limit.key)}
         />
       ))}
+      {broker && <QueueContents broker={broker} />}
     </div>
   );
 }
