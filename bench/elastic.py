@@ -125,7 +125,7 @@ def tick_cost_round(world, *, ticks: int, rng: random.Random) -> dict:
             if index >= 3:  # the first ticks connect, prune and scale the 10 processors once
                 cpu.append((cpu1 - cpu0) * 1000)
                 wall.append({"wall": (wall1 - wall0) * 1000, "db": db[0] * 1000, "redis": redis_wall[0] * 1000})
-                queues = result.written
+                queues = result.sampled
     finally:
         monitor.stop()
         purge(*world.many)

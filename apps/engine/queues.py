@@ -23,8 +23,13 @@ def broker_is_amqp(url: str | None = None) -> bool:
     return (url or settings.CELERY_BROKER_URL).split(":", 1)[0] in {"amqp", "pyamqp", "amqps"}
 
 
+def broker_queue_name(queue: str, processor: str) -> str:
+    """The broker queue of a Queue row's calls for one processor."""
+    return f"{queue}.{processor}"
+
+
 def socket_queue_name(*, socket: Socket) -> str:
-    return f"{socket.queue.name}.{socket.processor.name}"
+    return broker_queue_name(socket.queue.name, socket.processor.name)
 
 
 def queue_arguments(row: QueueRow) -> dict[str, int | str]:

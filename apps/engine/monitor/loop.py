@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 5.0
 PRUNE_EVERY = 60.0
+LOG_EVERY = 30.0  # seconds: unchanged queues are written to queuelog this often
 TICK_ERRORS = (redis.RedisError, KombuOperationalError, AMQPError, OSError, DatabaseError)
 
 
@@ -50,6 +51,7 @@ def interval_clamp(value: float) -> float:
 @dataclass
 class TickResult:
     held: set[str]
+    sampled: int = 0
     written: int = 0
     published: int = 0
     pruned: int = 0
@@ -67,6 +69,7 @@ class Monitor:
     held: set[str] = field(default_factory=set)
     counter: RedisCounter | AmqpCounter | None = None
     last_prune: float = float("-inf")
+    last_full: float = float("-inf")
     scaler: Scaler | None = None  # None: sample only
 
     def tick(self, *, now: datetime | None = None) -> TickResult:
@@ -80,8 +83,9 @@ class Monitor:
             if self.counter is None:
                 self.counter = broker_counter(self.broker_url)
             samples = sample(self.counter, targets=mine, history=self.history, now=now)
-            result.written = queuelog_write(samples=samples, at=now)
             changed = samples_changed(samples, self.published)
+            result.sampled = len(samples)
+            result.written = queuelog_write(samples=self._to_log(samples, changed), at=now)
             samples_publish(samples=changed, at=now)
             result.published = len(changed)
             if self.scaler is not None:
@@ -90,6 +94,16 @@ class Monitor:
             result.pruned = queuelog_prune(retention=self.retention, now=now)
             self.last_prune = time.monotonic()
         return result
+
+    def _to_log(self, samples: list, changed: list) -> list:
+        """What goes to queuelog: every sample of a Queue row one of whose queues changed, and
+        all of them every LOG_EVERY seconds. A change log with a heartbeat: at rest a tick
+        writes nothing, and a row's newest tick still holds all of its broker queues."""
+        if time.monotonic() - self.last_full >= LOG_EVERY:
+            self.last_full = time.monotonic()
+            return samples
+        rows = {s.target.queue_id for s in changed}
+        return [s for s in samples if s.target.queue_id in rows]
 
     def reset(self) -> None:
         """Forget the broker connection after an error (the next tick opens a new one)."""

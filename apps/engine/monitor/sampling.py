@@ -23,7 +23,7 @@ What comes from where:
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,7 @@ from apps.engine.monitor.brokers import (
     RedisCounter,
     broker_counter,
 )
-from apps.engine.queues import socket_queue_name
+from apps.engine.queues import broker_queue_name
 from apps.network.models import QueueState, Worker
 from apps.processors.models import Socket
 
@@ -88,11 +88,12 @@ class QueueSample:
                 round(self.completion_rate, 2), age, self.state)
 
     def event(self) -> dict[str, Any]:
+        """Its live form (built by hand: ``asdict`` deep-copies the target, 15 ms a tick for 200)."""
         target = self.target
-        row = {"name": target.name, "queue": target.queue, "processor": target.processor}
-        row.update(asdict(self))
-        row.pop("target")
-        return {**row, "max_length": target.max_length}
+        return {"name": target.name, "queue": target.queue, "processor": target.processor, "ready": self.ready,
+                "inflight": self.inflight, "consumers": self.consumers, "arrival_rate": self.arrival_rate,
+                "completion_rate": self.completion_rate, "oldest_age": self.oldest_age, "state": self.state,
+                "max_length": target.max_length}
 
 
 @dataclass
@@ -116,21 +117,23 @@ def paused(status: str, requested: str) -> bool:
 
 
 def targets_load(*, scopes: set[str] | None = None) -> list[Target]:
-    """Every broker queue some socket sends to, within ``scopes`` (None: all)."""
+    """Every broker queue some socket sends to, within ``scopes`` (None: all). Plain rows,
+    not models: this runs every tick over every socket."""
     found: dict[str, Target] = {}
-    sockets = Socket.objects.select_related("queue", "processor").order_by("queue__name", "processor__name")
-    for socket in sockets:
-        queue, processor = socket.queue, socket.processor
-        scope = scope_of(queue.network_id)
+    rows = Socket.objects.order_by("queue__name", "processor__name").values_list(
+        "queue_id", "queue__name", "queue__network_id", "queue__max_length", "processor_id", "processor__name",
+        "processor__status", "processor__requested_status", "status", "requested_status")
+    for (queue_id, queue, network_id, max_length, processor_id, processor, p_status, p_requested,
+         status, requested) in rows:
+        scope = scope_of(network_id)
         if scopes is not None and scope not in scopes:
             continue
-        name = socket_queue_name(socket=socket)
-        is_paused = paused(processor.status, processor.requested_status) or paused(
-            socket.status, socket.requested_status)
+        name = broker_queue_name(queue, processor)
         earlier = found.get(name)
         found[name] = Target(
-            name=name, queue_id=queue.pk, queue=queue.name, processor_id=processor.pk, processor=processor.name,
-            scope=scope, max_length=queue.max_length, paused=is_paused or bool(earlier and earlier.paused),
+            name=name, queue_id=queue_id, queue=queue, processor_id=processor_id, processor=processor,
+            scope=scope, max_length=max_length,
+            paused=paused(p_status, p_requested) or paused(status, requested) or bool(earlier and earlier.paused),
         )
     return list(found.values())
 

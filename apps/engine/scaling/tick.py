@@ -23,7 +23,7 @@ from apps.engine.scaling.decide import (
     scale_decide,
 )
 from apps.engine.scaling.services import processor_scale
-from apps.network.selectors import cpus_free_for
+from apps.network.selectors import CpuSnapshot, cpu_snapshot
 from apps.processors.models import Processor
 
 logger = logging.getLogger(__name__)
@@ -59,14 +59,15 @@ class Scaler:
         for stale in set(self.states) - {str(p.pk) for p in processors}:
             del self.states[stale]
         changes = {}
+        cpus = cpu_snapshot() if processors else None
         for processor in processors:
-            decision = self._decide(processor, load_of(grouped[str(processor.pk)], at=now.timestamp()))
+            decision = self._decide(processor, load_of(grouped[str(processor.pk)], at=now.timestamp()), cpus)
             if decision is not None and self._apply(processor, decision):
                 changes[processor.name] = decision
         return changes
 
-    def _decide(self, processor: Processor, load: Load) -> Decision | None:
-        budget = cpus_free_for(processor=processor)
+    def _decide(self, processor: Processor, load: Load, cpus: CpuSnapshot) -> Decision | None:
+        budget = cpus.free_for(processor)
         if budget is None:
             return None
         low, high = processor.concurrency_bounds
