@@ -44,7 +44,8 @@ from apps.engine.agent.reconcile import (
 )
 from apps.engine.agent.supervisor import Supervisor
 from apps.engine.events import event_publish
-from apps.network.models import Agent
+from apps.engine.monitor.loop import TICK_ERRORS, Monitor, monitor_from_settings
+from apps.network.models import Agent, Network
 from apps.network.nodes import agent_heartbeat, agent_register, agent_stopped
 from apps.network.notify import control_decode, control_subscribe
 
@@ -53,6 +54,7 @@ logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 8.0  # bin/run kills what is left 10 s after asking its children to stop
 STOP_GRACE = 60.0  # a stopped worker's running calls get this long before it is killed
 BUSY_TICK = 0.25  # while workers start or stop, or an action is to be retried
+MONITOR_INTERVAL = 1.0  # a queue-monitor agent (--queues) samples the queues this often
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class AgentLoop:
         self.busy = False
         self.waiting = False
         self.standby_warm = 0
+        self.monitor: Monitor | None = None  # --queues: this agent runs the queue monitor
+        self.next_sample = 0.0
 
     def run(self) -> None:
         """Block until stopped."""
@@ -91,6 +95,8 @@ class AgentLoop:
                                     monitor_only=self.config.monitor_only, network=self.config.network,
                                     metrics=node_metrics())
         self._adopt()
+        if self.config.monitor_only:
+            self.monitor = monitor_from_settings(interval=MONITOR_INTERVAL, network_id=self._network_id())
         self.supervisor.standby.ensure()
         pubsub = control_subscribe()
         logger.info("agent %s up: %s cpus%s", self.config.name, self.config.cpus,
@@ -113,6 +119,8 @@ class AgentLoop:
         """Sleep until a control message, the next heartbeat or a busy tick."""
         timeout = BUSY_TICK if self.busy or self.supervisor.transitional() else \
             max(0.0, self.next_heartbeat - time.monotonic())
+        if self.monitor is not None:
+            timeout = min(timeout, max(0.0, self.next_sample - time.monotonic()))
         self.waiting = True
         try:
             message = pubsub.get_message(timeout=timeout)
@@ -149,6 +157,7 @@ class AgentLoop:
             self.next_heartbeat = now + self.config.heartbeat
             self._heartbeat()
         if self.config.monitor_only:
+            self._sample(now)
             return
         self._notice_ready()
         self._notice_standby()
@@ -160,6 +169,23 @@ class AgentLoop:
         self.busy = any(isinstance(action, (Pause, Resume)) for action in actions)
         queues_follow(self.supervisor.handles.values())
         self._record(wanted, recorded)
+
+    def _network_id(self) -> str | None:
+        if not self.config.network:
+            return None
+        return next((str(pk) for pk in Network.objects.filter(name=self.config.network).values_list("pk", flat=True)),
+                    None)
+
+    def _sample(self, now: float) -> None:
+        """One queue-monitor tick when due; a broker or database error waits for the next."""
+        if self.monitor is None or now < self.next_sample:
+            return
+        self.next_sample = now + MONITOR_INTERVAL
+        try:
+            self.monitor.tick()
+        except TICK_ERRORS as error:
+            logger.error("agent %s: queue monitor tick failed: %s", self.config.name, error)
+            self.monitor.reset()
 
     def _heartbeat(self) -> None:
         metrics = node_metrics()
@@ -247,6 +273,8 @@ class AgentLoop:
     def _shutdown(self) -> None:
         """Stop (or kill) every worker, mark the node down and move what it ran elsewhere."""
         logger.info("agent %s: %s", self.config.name, "killing workers" if self.command == "kill" else "stopping")
+        if self.monitor is not None:
+            self.monitor.stop()  # gives the monitor election up at once
         if self.command == "kill":
             self.supervisor.kill_all()
         else:

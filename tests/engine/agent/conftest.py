@@ -25,13 +25,13 @@ def start_agent(broker_url, tmp_path, settings) -> Callable[..., AgentProcess]:
     started: list[AgentProcess] = []
     suffix = uuid.uuid4().hex[:6]
 
-    def start(name: str, cpus: int = 4, standby: int = 1) -> AgentProcess:
+    def start(name: str, cpus: int = 4, standby: int = 1, queues: bool = False) -> AgentProcess:
         name = f"{name}-{suffix}"
         log_path = tmp_path / f"agent-{name}.log"
         env = agent_env(broker_url=broker_url, state_dir=tmp_path / "state")
         env["AGENT_STANDBY"] = str(standby)
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "agent", "--name", name, "--cpus", str(cpus)],
+            [sys.executable, "manage.py", "agent", "--name", name, "--cpus", str(cpus), *(["--queues"] if queues else [])],
             cwd=ROOT, env=env,
             stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
         )
