@@ -21,18 +21,16 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from functools import lru_cache
 
-import redis
 from django.conf import settings
-from kombu import Connection
-from kombu.transport.redis import PRIORITY_STEPS, Channel
 
 from apps.core.errors import RateLimited
-from apps.engine.queues import broker_is_amqp, socket_queue_name
+from apps.engine.monitor.brokers import AmqpCounter, RedisCounter, broker_counter
+from apps.engine.queues import socket_queue_name
 from apps.processors.models import Socket
-from flowsite.celery import app as celery_app
 
 POLL_FIRST, POLL_MAX = 0.02, 0.5
 
@@ -47,38 +45,17 @@ def queue_limit(socket: Socket) -> int | None:
     return limit if limit is not None and limit >= 0 else None
 
 
-@lru_cache(maxsize=8)
-def _redis_counter(url: str, pid: int):
-    options = dict(celery_app.conf.broker_transport_options or {})
-    steps = sorted(options.get("priority_steps", PRIORITY_STEPS))
-    sep, prefix = options.get("sep", Channel.sep), options.get("global_keyprefix", "")
-    client = redis.Redis.from_url(url)
-
-    def ready(name: str) -> int:
-        pipe = client.pipeline(transaction=False)
-        for step in steps:
-            pipe.llen(f"{prefix}{name}{sep}{step}" if step else f"{prefix}{name}")
-        return sum(pipe.execute())
-
-    return ready
-
-
-@lru_cache(maxsize=8)
-def _amqp_connection(url: str, pid: int) -> Connection:
-    return Connection(url, connect_timeout=5)
+@lru_cache(maxsize=32)
+def _counter(url: str, pid: int, thread: int) -> RedisCounter | AmqpCounter:
+    """The queue monitor's counter, kept per process and thread (an AMQP channel is not
+    shared between threads, nor across a fork)."""
+    return broker_counter(url)
 
 
 def ready_count(socket: Socket) -> int:
     """Messages waiting on the socket's broker queue (not delivered to any worker)."""
-    url, name = settings.CELERY_BROKER_URL, socket_queue_name(socket=socket)
-    if not broker_is_amqp(url):
-        return _redis_counter(url, os.getpid())(name)
-    connection = _amqp_connection(url, os.getpid())
-    try:
-        with connection.channel() as channel:
-            return channel.queue_declare(queue=name, passive=True).message_count
-    except connection.channel_errors:
-        return 0  # not declared yet: empty
+    counter = _counter(settings.CELERY_BROKER_URL, os.getpid(), threading.get_ident())
+    return counter.ready(socket_queue_name(socket=socket))
 
 
 def full_message(socket: Socket, ready: int, limit: int) -> str:

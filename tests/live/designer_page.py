@@ -99,3 +99,10 @@ def two_step(designer: DesignerPage) -> None:
     designer.drag_function("do_something", x=150, y=120)
     designer.drag_function("do_this", x=520, y=260)
     designer.connect("do_something", "do_this", "message")
+
+
+def two_step_deployed(designer: DesignerPage) -> None:
+    """The two-step flow, saved as version 1 and deployed."""
+    two_step(designer)
+    designer.save("two steps")
+    designer.deploy(1).get_by_role("button", name="Close", exact=True).first.click()

@@ -10,7 +10,7 @@ from apps.calls.models import Call
 from apps.engine.dispatch import call_submit
 from apps.network.models import Queue
 from apps.processors.models import Socket
-from tests.live.designer_page import DesignerPage, two_step
+from tests.live.designer_page import DesignerPage, two_step_deployed
 from tests.live.pages import log_in
 from tests.live.publisher_wait import subscribed
 
@@ -22,9 +22,7 @@ def test_a_wire_fills_turns_red_when_full_and_drains_back_to_green(
         designer_stack, live_redis, live_redis_url, page, alice, proc1, start_process, start_worker):
     log_in(page, designer_stack.url, alice)
     designer = DesignerPage(page, designer_stack.url).create_flow("wired")
-    two_step(designer)
-    designer.save("two steps")
-    designer.deploy(1).get_by_role("button", name="Close", exact=True).first.click()
+    two_step_deployed(designer)
     Queue.objects.filter(name="do_this").update(max_length=10)
     start_process(["manage.py", "queue_monitor", "--interval", "0.5"], REDIS_URL=live_redis_url)
     subscribed(live_redis, "queues", stack=designer_stack)
@@ -59,9 +57,7 @@ def test_a_wire_fills_turns_red_when_full_and_drains_back_to_green(
 def test_a_user_peeks_at_a_wire_and_empties_it_after_typing_its_name(designer_stack, page, alice, proc1):
     log_in(page, designer_stack.url, alice)
     designer = DesignerPage(page, designer_stack.url).create_flow("peeked")
-    two_step(designer)
-    designer.save("two steps")
-    designer.deploy(1).get_by_role("button", name="Close", exact=True).first.click()
+    two_step_deployed(designer)
     target = Socket.objects.get(name="do_this")
     calls = [call_submit(socket=target, args=[f"m{i}"], kwargs={}) for i in range(3)]  # no worker: they wait
 

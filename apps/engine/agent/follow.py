@@ -10,23 +10,11 @@ gone. A paused worker is left alone: it takes every current queue when it resume
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 
-from apps.engine.agent.control import consuming_set
+from apps.engine.agent.control import consuming_set, socket_queues
 from apps.engine.agent.reconcile import Phase
-from apps.engine.queues import socket_queue_name
-from apps.processors.models import Socket
 
 logger = logging.getLogger(__name__)
-
-
-def socket_queues(*, processor_ids: list[str]) -> dict[str, frozenset[str]]:
-    """processor id -> the broker queues of its sockets now (one query for all)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    sockets = Socket.objects.filter(processor_id__in=processor_ids).select_related("queue", "processor")
-    for socket in sockets:
-        found[str(socket.processor_id)].add(socket_queue_name(socket=socket))
-    return {processor_id: frozenset(found.get(processor_id, ())) for processor_id in processor_ids}
 
 
 def queues_follow(handles) -> list[str]:

@@ -93,6 +93,17 @@ class RedisCounter:
     def _script(self):
         return self.client.register_script(_COUNT_SCRIPT)
 
+    def key(self, name: str, step: int) -> str:
+        """The Redis list of one priority step of a queue (step 0 is the queue's own name)."""
+        return f"{self.prefix}{name}{self.sep}{step}" if step else f"{self.prefix}{name}"
+
+    def ready(self, name: str) -> int:
+        """Ready messages of one queue: its priority lists' lengths, in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for step in self.steps:
+            pipe.llen(self.key(name, step))
+        return sum(pipe.execute())
+
     def counts(self, names: list[str]) -> dict[str, BrokerCount]:
         if not names:
             return {}
@@ -122,6 +133,9 @@ class AmqpCounter:
             self._channel = None  # the broker closed the channel with the 404
             return 0, 0
         return ready, consumers
+
+    def ready(self, name: str) -> int:
+        return self._declare(name)[0]
 
     def counts(self, names: list[str]) -> dict[str, BrokerCount]:
         counts = {}

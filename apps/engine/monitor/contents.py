@@ -60,10 +60,6 @@ def message_call_id(raw: bytes | str) -> str | None:
         return None
 
 
-def _redis_key(counter: RedisCounter, name: str, step: int) -> str:
-    return f"{counter.prefix}{name}{counter.sep}{step}" if step else f"{counter.prefix}{name}"
-
-
 def redis_peek(url: str, name: str, *, limit: int) -> tuple[int, list[Waiting]]:
     """(ready, the first ``limit`` waiting messages in delivery order) of a Redis queue."""
     if not 1 <= limit <= MAX_PEEK:
@@ -72,7 +68,7 @@ def redis_peek(url: str, name: str, *, limit: int) -> tuple[int, list[Waiting]]:
     try:
         with counter.client.pipeline(transaction=True) as pipe:
             for step in counter.steps:
-                key = _redis_key(counter, name, step)
+                key = counter.key(name, step)
                 pipe.llen(key)
                 pipe.lrange(key, -limit, -1)
             replies = pipe.execute()
