@@ -197,7 +197,7 @@ def resume_trial(world, *, hold: float) -> dict:
     thread.join(timeout=30)
     if "published" not in out:
         raise RuntimeError(f"the held call was not published after the drain: {out.get('error')}")
-    after = ready_count(world.bp)
+    after = ready_count(_queue_name(world.bp))
     purge(world.bp)
     return {"resume_ms": (out["published"] - drained) * 1000, "held_s": hold, "ready_after": after, "low": low}
 

@@ -11,6 +11,7 @@ from apps.accounts.models import (
 )
 from apps.calls.models import Call, Event, Join, MetricSample
 from apps.core.models import Log, Setting
+from apps.engine.queues import socket_queue_name
 from apps.flows.models import File, Flow, Version
 from apps.network.models import (
     Action, Agent, Container, Deployment, Network, Node, Queue, QueueLog, Scheduler, Worker,
@@ -58,7 +59,9 @@ def make_plug(source: Socket, target: Socket, **kw) -> Plug:
 
 
 def make_call(socket: Socket | None = None, **kw) -> Call:
+    """A call of ``socket``, recorded as sent on its socket's queue unless ``queue`` says."""
     socket = socket or make_socket()
+    kw.setdefault("queue", socket_queue_name(socket=socket))
     return Call.objects.create(name=socket.name, socket=socket, task=socket.task, **kw)
 
 

@@ -61,6 +61,9 @@ class Call(BaseModel):
     )
     hops = models.PositiveIntegerField(default=0, help_text="Plug hops since the run began.")
     attempts = models.PositiveIntegerField(default=0)
+    queue = models.CharField(
+        max_length=401, blank=True, default="",
+        help_text="The broker queue its message was sent on: its socket's, or the plug's that delivered it.")
 
     class Meta(BaseModel.Meta):
         db_table = "call"
@@ -77,6 +80,8 @@ class Call(BaseModel):
             # The API lists calls newest first (ordering -created), often filtered by state.
             models.Index(fields=["-created"], name="call_created_idx"),
             models.Index(fields=["state", "-created"], name="call_state_created_idx"),
+            # The queue monitor counts each broker queue's open calls every tick.
+            models.Index(fields=["queue", "state"], name="call_queue_state_idx"),
         ]
 
 

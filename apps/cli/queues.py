@@ -1,5 +1,6 @@
 """``flow ls queues``: each broker queue's newest sample from the queue monitor (ready, in
-flight, consumers, rates, age of the oldest ready message, state).
+flight, consumers, rates, age of the oldest ready message, runs waiting in joins, state).
+Every socket's queue and every plug's own queue is one line.
 
 ``flow queue peek NAME [--limit N]``: the messages waiting on a broker queue, redacted.
 ``flow queue purge NAME [--yes]``: empty it (asks for the name typed again unless --yes)."""
@@ -20,7 +21,8 @@ from apps.cli.render import echo_json, echo_table
 QUEUE_COLUMNS = tuple(Column(header, key) for header, key in (
     ("Queue", "name"), ("Processor", "processor"), ("Ready", "ready"), ("In Flight", "inflight"),
     ("Consumers", "consumers"), ("In/s", "arrival_rate"), ("Out/s", "completion_rate"),
-    ("Oldest", "oldest_age"), ("State", "state"), ("Max Length", "max_length"), ("Sampled", "sampled"),
+    ("Oldest", "oldest_age"), ("In Joins", "joined"), ("State", "state"), ("Max Length", "max_length"),
+    ("Sampled", "sampled"),
 ))
 
 

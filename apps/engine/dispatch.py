@@ -23,7 +23,15 @@ from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
 from apps.engine.pressure import room_check, room_wait
-from apps.engine.queues import TASK_NAME, broker_is_amqp, kombu_queue
+from apps.engine.queues import (
+    TASK_NAME,
+    Destination,
+    broker_is_amqp,
+    destination_queue,
+    plug_destination,
+    socket_destination,
+    socket_queue_name,
+)
 from apps.engine.recording import event_add
 from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
@@ -48,45 +56,48 @@ def arguments_validate(*, args: Any, kwargs: Any) -> dict[str, Any]:
 
 def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: uuid.UUID | None = None,
                 parent: Call | None = None, hops: int = 0, argument: str = "",
-                inputs: list[str] | None = None, plug_id=None) -> Call:
+                inputs: list[str] | None = None, plug: Plug | None = None) -> Call:
     """Record a queued call of ``socket`` and publish it once the transaction commits.
 
-    Inside a caller's transaction (routing records the source call's outcome and its
-    downstream calls together) it adds no savepoint: an error fails the whole of it.
-    Back pressure (apps.engine.pressure): a source (no ``parent``) is refused with
-    ``QueueFull`` when the queue is full; a downstream call (``parent``, through the plug
-    ``plug_id``) waits for room before it is sent, holding its producer."""
+    The message goes on the socket's own queue, or on ``plug``'s queue when a plug
+    delivers it (apps.engine.queues). Inside a caller's transaction (routing records the
+    source call's outcome and its downstream calls together) it adds no savepoint: an
+    error fails the whole of it. Back pressure (apps.engine.pressure): a source (no
+    ``parent``) is refused with ``QueueFull`` when its queue is full; a downstream call
+    waits for room before it is sent, holding its producer."""
     arguments = arguments_validate(args=args, kwargs=kwargs)
+    destination = plug_destination(plug=plug) if plug is not None else socket_destination(socket=socket)
     if parent is None:
-        room_check(socket=socket)
+        room_check(destination=destination)
     with transaction.atomic(savepoint=False):
-        call = call_record(socket=socket, arguments=arguments, by=by,
+        call = call_record(socket=socket, arguments=arguments, by=by, queue=destination.name,
                            tracking=tracking or (parent.tracking if parent else uuid.uuid4()),
                            parent=parent, hops=hops, argument=argument,
                            inputs=inputs or ([parent.pk] if parent else []))
         payload = call_event(call=call, event="queued", state="queued")
-        send = call_publish if parent is None else partial(_publish_held, plug_id=plug_id)
-        transaction.on_commit(lambda: (send(call=call, socket=socket), event_publish(payload)))
+        send = call_publish if parent is None else partial(_publish_held, plug_id=plug.pk if plug else None)
+        transaction.on_commit(lambda: (send(call=call, destination=destination), event_publish(payload)))
     return call
 
 
-def _publish_held(*, call: Call, socket: Socket, plug_id) -> None:
+def _publish_held(*, call: Call, destination: Destination, plug_id) -> None:
     """Send a downstream call once its queue has room, recording how long it was held."""
-    held = room_wait(socket=socket)
+    held = room_wait(destination=destination)
     if held:
-        event_add(call_id=call.pk, name="held",
-                  note=f"Held {held:.2f} s upstream: the queue of {socket.name} was full.")
+        event_add(call_id=call.pk, name="held", note=f"Held {held:.2f} s upstream: {destination.label} was full.")
         if plug_id is not None:
             Plug.objects.filter(pk=plug_id).update(blocked_seconds=F("blocked_seconds") + held)
-    call_publish(call=call, socket=socket)
+    call_publish(call=call, destination=destination)
 
 
 def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid.UUID, parent: Call | None,
-                inputs: list, hops: int = 0, argument: str = "", note: str = "") -> Call:
+                inputs: list, hops: int = 0, argument: str = "", note: str = "", queue: str = "") -> Call:
     """The queued Call row, the calls that feed it and its "queued" event (nothing is sent).
-    ``arguments`` must come from ``arguments_validate``."""
+    ``arguments`` must come from ``arguments_validate``; ``queue``: the broker queue it
+    will be sent on (default: the socket's own)."""
     call = Call.objects.create(
         name=socket.name, socket=socket, task_id=socket.task_id, arguments=arguments,
+        queue=queue or socket_queue_name(socket=socket),
         tracking=tracking, parent=parent, hops=hops, argument=argument,
         owner=by if getattr(by, "is_authenticated", False) else None,
     )
@@ -103,10 +114,10 @@ def inputs_add(*, call: Call, inputs: list) -> None:
                                  for source in dict.fromkeys(str(i) for i in inputs)])
 
 
-def call_publish(*, call: Call, socket: Socket) -> None:
+def call_publish(*, call: Call, destination: Destination) -> None:
     """Send the call's message. On RabbitMQ the publish is confirmed: a full queue refuses
     it (reject-publish), and it is sent again once there is room, never dropped."""
-    queue = kombu_queue(socket=socket)
+    queue = destination_queue(destination)
     options = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
     delay = 0.05
     while True:
@@ -126,4 +137,4 @@ def call_publish(*, call: Call, socket: Socket) -> None:
         # Refused: full (also by bytes, which the count does not see). Wait for room, resend.
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
-        room_wait(socket=socket)
+        room_wait(destination=destination)

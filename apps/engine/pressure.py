@@ -1,5 +1,7 @@
-"""Back pressure: a socket queue with a maximum length never takes more than it holds,
-and nothing is dropped.
+"""Back pressure: a socket or plug queue with a maximum length never takes more than it
+holds, and nothing is dropped. Each check is of one ``Destination`` (apps.engine.queues):
+a source's call is checked against its socket's queue, a plug's delivery against the
+plug's own queue.
 
 - A source (the API, the CLI, the client, a schedule) asking to queue onto a full queue is
   refused before anything is recorded: ``QueueFull``, a 429 the caller can retry.
@@ -29,20 +31,13 @@ from django.conf import settings
 
 from apps.core.errors import RateLimited
 from apps.engine.monitor.brokers import AmqpCounter, RedisCounter, broker_counter
-from apps.engine.queues import socket_queue_name
-from apps.processors.models import Socket
+from apps.engine.queues import Destination
 
 POLL_FIRST, POLL_MAX = 0.02, 0.5
 
 
 class QueueFull(RateLimited):
     code = "queue_full"
-
-
-def queue_limit(socket: Socket) -> int | None:
-    """The most messages the socket's queue holds; None when unbounded."""
-    limit = socket.queue.max_length
-    return limit if limit is not None and limit >= 0 else None
 
 
 @lru_cache(maxsize=32)
@@ -52,41 +47,42 @@ def _counter(url: str, pid: int, thread: int) -> RedisCounter | AmqpCounter:
     return broker_counter(url)
 
 
-def ready_count(socket: Socket) -> int:
-    """Messages waiting on the socket's broker queue (not delivered to any worker)."""
+def ready_count(name: str) -> int:
+    """Messages waiting on the broker queue ``name`` (not delivered to any worker)."""
     counter = _counter(settings.CELERY_BROKER_URL, os.getpid(), threading.get_ident())
-    return counter.ready(socket_queue_name(socket=socket))
+    return counter.ready(name)
 
 
-def full_message(socket: Socket, ready: int, limit: int) -> str:
-    return (f"The queue of {socket.name} is full: {ready} of {limit} messages wait. Nothing was queued; "
-            "try again when it drains (or raise the queue's max_length).")
+def full_message(destination: Destination, ready: int, limit: int) -> str:
+    label = destination.label[0].upper() + destination.label[1:]
+    return (f"{label} is full: {ready} of {limit} messages wait. Nothing was queued; "
+            f"try again when it drains (or raise the max_length of queue {destination.row.name}).")
 
 
-def room_check(*, socket: Socket) -> None:
-    """Refuse (``QueueFull``) when the socket's queue is full; a source's check."""
-    limit = queue_limit(socket)
+def room_check(*, destination: Destination) -> None:
+    """Refuse (``QueueFull``) when the queue is full; a source's check."""
+    limit = destination.limit
     if limit is None:
         return
-    ready = ready_count(socket)
+    ready = ready_count(destination.name)
     if ready >= limit:
-        raise QueueFull(full_message(socket, ready, limit))
+        raise QueueFull(full_message(destination, ready, limit))
 
 
-def room_wait(*, socket: Socket, deadline: float | None = None) -> float:
-    """Wait until the socket's queue has room; the seconds waited (0: there was room).
+def room_wait(*, destination: Destination, deadline: float | None = None) -> float:
+    """Wait until the queue has room; the seconds waited (0: there was room).
 
     Once it was found full, it waits for the low watermark, not for one free slot, so a
     producer does not wake for every message the consumer takes. ``deadline`` (monotonic):
     give up with ``QueueFull`` then; None waits as long as it takes."""
-    limit = queue_limit(socket)
-    if limit is None or ready_count(socket) < limit:
+    limit = destination.limit
+    if limit is None or ready_count(destination.name) < limit:
         return 0.0
     started, delay = time.monotonic(), POLL_FIRST
     low = min(limit - 1, math.floor(limit * settings.BACKPRESSURE_LOW_WATERMARK))
-    while (ready := ready_count(socket)) > max(low, 0):
+    while (ready := ready_count(destination.name)) > max(low, 0):
         if deadline is not None and time.monotonic() >= deadline:
-            raise QueueFull(full_message(socket, ready, limit))
+            raise QueueFull(full_message(destination, ready, limit))
         time.sleep(delay)
         delay = min(delay * 2, POLL_MAX)
     return time.monotonic() - started

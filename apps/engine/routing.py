@@ -1,9 +1,10 @@
 """Where a finished call's value goes: the outgoing plugs of its socket, as deployed now.
 
 RESULT plugs carry the result on success; ERROR plugs carry the error on failure. A
-function that set ``plugs['name']`` sends that value to that plug alone. A plug bound to
-an argument of its target delivers into the run's join; the target runs once all of its
-bound arguments have arrived. Runs in the transaction that records the source call's
+function that set ``plugs['name']`` sends that value to that plug alone. A downstream
+call travels on its plug's queue (apps.engine.queues). A plug bound to an argument of its
+target delivers into the run's join; the target runs once all of its bound arguments have
+arrived, and its call travels on the queue of the plug that completed the join. Runs in the transaction that records the source call's
 outcome, so a value is routed exactly once.
 """
 
@@ -25,11 +26,11 @@ from apps.processors.models import Plug, PlugType, Socket
 def plugs_route(*, call: Call, ok: bool, value: Any, named: dict[str, Any] | None = None) -> list[Call]:
     """Submit the downstream calls of ``call``; returns those submitted (joins may wait)."""
     plug_type = PlugType.RESULT if ok else PlugType.ERROR
-    # One query per routed call, with what submitting downstream needs (the target's queue
-    # and processor); a join's argument and queue are read when it has one. Sorted by name
+    # One query per routed call, with what submitting downstream needs (the plug's queue,
+    # the target's queue and processor); a join's argument is read when it has one. Sorted by name
     # here rather than in SQL: the same order, half the cost of building the query.
     plugs = sorted(Plug.objects.filter(source_id=call.socket_id, type=plug_type, enabled=True)
-                   .select_related("target__queue", "target__processor").order_by(), key=lambda plug: plug.name)
+                   .select_related("queue", "target__queue", "target__processor").order_by(), key=lambda plug: plug.name)
     if named:
         plugs = [plug for plug in plugs if plug.name in named]
     if not plugs:
@@ -50,7 +51,7 @@ def plugs_route(*, call: Call, ok: bool, value: Any, named: dict[str, Any] | Non
 def _deliver(*, plug: Plug, call: Call, value: Any) -> Call | None:
     if plug.argument_id is None:
         return call_submit(socket=plug.target, args=[value], kwargs={}, parent=call, hops=call.hops + 1,
-                           plug_id=plug.pk)
+                           plug=plug)
     return join_deliver(plug=plug, call=call, value=value)
 
 
@@ -76,7 +77,7 @@ def join_deliver(*, plug: Plug, call: Call, value: Any) -> Call | None:
     kwargs = {name: join.values[name] for name in sorted(needed)}
     join.delete()
     return call_submit(socket=target, args=[], kwargs=kwargs, parent=call, hops=call.hops + 1,
-                       inputs=join.parents, plug_id=plug.pk)
+                       inputs=join.parents, plug=plug)
 
 
 def _join_ttl(plug: Plug) -> int:

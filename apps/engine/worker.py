@@ -18,7 +18,7 @@ from apps.core.crypto import secret_decrypt
 from apps.core.models import Status
 from apps.engine.execution import WorkerContext
 from apps.engine.mounts.mount import Mount
-from apps.engine.queues import TASK_NAME, kombu_queue
+from apps.engine.queues import TASK_NAME, destination_queue, processor_destinations
 from apps.engine.recording import WorkerIdentity
 from apps.network.models import Agent, Deployment, Worker
 from apps.network.notify import control_publish
@@ -47,11 +47,11 @@ def processor_secrets(processor: Processor) -> dict[str, str]:
 
 
 def worker_queues(processor: Processor):
-    sockets = list(processor.sockets.select_related("queue", "processor"))
-    if not sockets:
+    """Its sockets' queues and the queues of the plugs into them (apps.engine.queues)."""
+    if not processor.sockets.exists():
         raise WorkerSetupError(f"Processor '{processor.name}' has no sockets: add one (flow add socket).")
-    unique = {kombu_queue(socket=s).name: kombu_queue(socket=s) for s in sockets}
-    return list(unique.values())
+    destinations = processor_destinations(processor_ids=[processor.pk])[str(processor.pk)]
+    return [destination_queue(d) for d in destinations.values()]
 
 
 def parking_queue(node_name: str) -> KombuQueue:

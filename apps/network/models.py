@@ -194,6 +194,8 @@ class QueueLog(models.Model):
         default=0, help_text="Messages that left the queue (acknowledged, expired or purged) per second.")
     oldest_age = models.FloatField(null=True, blank=True, help_text="Seconds the oldest ready message has waited.")
     state = models.CharField(max_length=10, choices=QueueState.choices, default=QueueState.OK)
+    joined = models.PositiveIntegerField(
+        default=0, help_text="Runs waiting in a join for more arguments of a socket the queue carries calls to.")
 
     class Meta:
         db_table = "queuelog"

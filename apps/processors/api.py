@@ -142,6 +142,9 @@ class PlugViewSet(CrudViewSet):
             plug=serializer.instance, by=self.request.user, fields=serializer.validated_data
         )
 
+    def perform_destroy(self, instance) -> None:
+        services.plug_delete(plug=instance, by=self.request.user)
+
 
 class GateViewSet(CrudViewSet):
     queryset = Gate.objects.select_related("owner", "task")

@@ -194,7 +194,8 @@ def socket_delete(*, socket: Socket, by) -> None:
 
 
 def _sockets_changed(*processor_ids) -> None:
-    """Wake the agents: running workers of these processors follow their sockets' queues."""
+    """Wake the agents: running workers of these processors follow their sockets' and
+    plugs' queues."""
     for processor_id in sorted({str(pid) for pid in processor_ids}):
         control_publish_on_commit({"processor": processor_id, "sockets": "changed"})
 
@@ -225,14 +226,28 @@ def _plug_fields(*, fields: dict[str, Any], plug: Plug | None) -> dict[str, Any]
 
 def plug_create(*, by, fields: dict[str, Any]) -> Plug:
     """A plug from a source socket to a target socket; ``fields["argument"]`` (a name, optional)
-    must be an argument of the target socket's task."""
+    must be an argument of the target socket's task. The target's workers start consuming
+    the plug's queue (its deliveries travel there, apps.engine.queues)."""
     with transaction.atomic():
-        return object_create(model=Plug, by=by, fields=_plug_fields(fields=fields, plug=None), audit=True)
+        plug = object_create(model=Plug, by=by, fields=_plug_fields(fields=fields, plug=None), audit=True)
+        _sockets_changed(plug.target.processor_id)
+        return plug
 
 
 def plug_update(*, plug: Plug, by, fields: dict[str, Any]) -> Plug:
     with transaction.atomic():
-        return object_update(instance=plug, by=by, fields=_plug_fields(fields=fields, plug=plug), audit=True)
+        before = plug.target.processor_id
+        plug = object_update(instance=plug, by=by, fields=_plug_fields(fields=fields, plug=plug), audit=True)
+        _sockets_changed(before, plug.target.processor_id)
+        return plug
+
+
+def plug_delete(*, plug: Plug, by) -> None:
+    """Delete a plug; its target's workers stop consuming its queue (calls already on it
+    stay there until the queue is consumed again or purged)."""
+    with transaction.atomic():
+        _sockets_changed(plug.target.processor_id)
+        object_delete(instance=plug, by=by, audit=True)
 
 
 def secret_create(*, by, fields: dict[str, Any]) -> ProcessorSecret:

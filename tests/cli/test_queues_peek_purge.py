@@ -67,4 +67,4 @@ def test_an_unknown_queue_is_an_error_line_and_exit_code_4(flow, broker_url):
     for args in (("peek", "no-such.queue"), ("purge", "no-such.queue", "--yes")):
         result = flow("queue", *args)
         assert result.exit_code == 4, result.output
-        assert "error: No socket sends to a queue named 'no-such.queue'" in result.output
+        assert "error: No socket or plug sends to a queue named 'no-such.queue'" in result.output

@@ -14,7 +14,7 @@ from apps.calls.models import Call, CallState
 from apps.engine.dispatch import call_publish, call_submit
 from apps.engine.mounting import processor_mount
 from apps.engine.pressure import QueueFull, ready_count
-from apps.engine.queues import socket_queue_name
+from apps.engine.queues import socket_destination, socket_queue_name
 from apps.network.models import Queue
 from apps.processors.models import Plug, Processor, Socket
 from apps.processors.services import processor_create
@@ -42,6 +42,10 @@ def stalled(proc1, example_repo_url) -> Processor:
     return processor
 
 
+def depth(socket: Socket) -> int:
+    return ready_count(socket_queue_name(socket=socket))
+
+
 def echo(socket: Socket, value) -> Call:
     return call_submit(socket=socket, args=[value], kwargs={})
 
@@ -50,12 +54,12 @@ def test_a_source_is_refused_with_a_clear_message_once_the_queue_is_full(stalled
     sink = limited_socket(stalled, "echo")
     for i in range(LIMIT):
         echo(sink, i)
-    wait_for(lambda: ready_count(sink) == LIMIT, timeout=10, what="the queue to hold its limit")
+    wait_for(lambda: depth(sink) == LIMIT, timeout=10, what="the queue to hold its limit")
     with pytest.raises(QueueFull) as refused:
         echo(sink, "one too many")
     assert refused.value.status == 429 and f"{LIMIT} of {LIMIT} messages wait" in refused.value.message
     assert Call.objects.filter(socket=sink).count() == LIMIT, "nothing recorded for the refused call"
-    assert ready_count(sink) == LIMIT
+    assert depth(sink) == LIMIT
 
 
 def test_a_stalled_consumer_holds_its_upstream_and_loses_nothing(proc1, stalled, start_worker, broker_url):
@@ -69,9 +73,9 @@ def test_a_stalled_consumer_holds_its_upstream_and_loses_nothing(proc1, stalled,
 
     # The sink fills to its limit, then both upstream slots hold a delivery each.
     held = Call.objects.filter(parent__in=sources, events__name="held")
-    wait_for(lambda: ready_count(sink) >= LIMIT and Call.objects.filter(socket=source, state=CallState.FINISHED)
+    wait_for(lambda: depth(sink) >= LIMIT and Call.objects.filter(socket=source, state=CallState.FINISHED)
              .count() >= LIMIT + producers, timeout=60, processes=[upstream], what="the sink full, upstream held")
-    peak = max(ready_count(sink) for _ in range(20))
+    peak = max(depth(sink) for _ in range(20))
     assert peak <= LIMIT + producers
     # The ledger: every source is queued, or ran and its child is queued on the sink or held.
     children = Call.objects.filter(parent__in=sources)  # queued on the sink, or held by a producer
@@ -108,9 +112,9 @@ def test_a_five_stage_chain_with_a_stalled_sink_stops_its_source(proc1, stalled,
         return refused >= 3
 
     wait_for(feed, timeout=90, processes=[worker], what="the source to refuse new work")
-    queued = sum(ready_count(stage) for stage in stages)
+    queued = sum(depth(stage) for stage in stages)
     assert queued <= 3 * len(stages) + 2, f"{queued} messages queued along the chain"
-    assert ready_count(stages[-1]) <= 3 + 2
+    assert depth(stages[-1]) <= 3 + 2
     start_worker(stalled.name, concurrency=2)
     sunk = Call.objects.filter(socket=stages[-1], state=CallState.FINISHED)
     wait_for(lambda: sunk.count() == accepted, timeout=120, processes=[worker], what="every run to reach the sink")
@@ -123,12 +127,12 @@ def test_a_publish_rabbitmq_refuses_is_held_then_sent_never_dropped(stalled, bro
     (reject-publish, confirmed): it must wait and be sent again, not vanish."""
     sink = limited_socket(stalled, "echo", limit=1)
     call = echo(sink, "first")
-    wait_for(lambda: ready_count(sink) == 1, timeout=10, what="the queue full")
+    wait_for(lambda: depth(sink) == 1, timeout=10, what="the queue full")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        again = pool.submit(call_publish, call=call, socket=sink)  # past the count: the broker refuses
+        again = pool.submit(call_publish, call=call, destination=socket_destination(socket=sink))  # past the count: the broker refuses
         time.sleep(1.0)
         assert not again.done(), "a refused publish waits for room"
         with Connection(broker_url) as connection:
             assert connection.default_channel.basic_get(socket_queue_name(socket=sink), no_ack=True) is not None
         again.result(timeout=15)
-    wait_for(lambda: ready_count(sink) == 1, timeout=10, what="the held message sent once there was room")
+    wait_for(lambda: depth(sink) == 1, timeout=10, what="the held message sent once there was room")

@@ -24,7 +24,7 @@ from django.db import close_old_connections
 
 from apps.core.models import Status
 from apps.engine.agent import state
-from apps.engine.agent.control import consuming_set, processor_queue_names
+from apps.engine.agent.control import consuming_set, processor_queues
 from apps.engine.agent.failover import network_check, placements_repair, processors_on
 from apps.engine.agent.follow import queues_follow
 from apps.engine.agent.local import agent_refuse_duplicate
@@ -227,10 +227,10 @@ class AgentLoop:
 
     def _consuming(self, processor_id: str, *, consume: bool) -> None:
         handle = self.supervisor.handles[processor_id]
-        queues = processor_queue_names(processor_id=processor_id)
+        queues = processor_queues(processor_id=processor_id)
         if consuming_set(worker=handle.node, queues=queues, consume=consume):
             handle.consuming = consume
-            handle.queues = frozenset(queues) if consume else None
+            handle.queues = frozenset(q.name for q in queues) if consume else None
             logger.info("worker %s %s", handle.name, "resumed" if consume else "paused")
 
     def _record(self, wanted: dict[str, Wanted], recorded: dict[str, state.Recorded]) -> None:

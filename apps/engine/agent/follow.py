@@ -1,10 +1,10 @@
-"""Running workers follow their processor's sockets.
+"""Running workers follow their processor's sockets and the plugs into them.
 
-A worker starts consuming the queues of the sockets its processor has then. A socket
-created later (a flow deployed onto a running processor, a socket added in the API) must
-not wait for a restart: the agent adds its queue to every running, consuming worker of
-that processor with Celery's ``add_consumer``, and cancels the queues of sockets that are
-gone. A paused worker is left alone: it takes every current queue when it resumes.
+A worker starts consuming the queues of the sockets its processor has then, and of the
+plugs into those sockets. A socket or plug created later (a flow deployed onto a running
+processor, one added in the API) must not wait for a restart: the agent adds its queue
+to every running, consuming worker of that processor with Celery's ``add_consumer``, and
+cancels the queues that are gone. A paused worker is left alone: it takes every current queue when it resumes.
 """
 
 from __future__ import annotations
@@ -26,15 +26,16 @@ def queues_follow(handles) -> list[str]:
     wanted = socket_queues(processor_ids=[h.processor_id for h in live])
     changed = []
     for handle in live:
-        queues = wanted[handle.processor_id]
+        declared = wanted[handle.processor_id]
+        queues = frozenset(declared)
         if handle.queues == queues:
             continue
         known = handle.queues or frozenset()
         added, removed = sorted(queues - known), sorted(known - queues)
         if handle.queues is None:
             added = sorted(queues)  # first look: make sure it consumes every current queue
-        ok = (not added or consuming_set(worker=handle.node, queues=added, consume=True)) and \
-             (not removed or consuming_set(worker=handle.node, queues=removed, consume=False))
+        ok = (not added or consuming_set(worker=handle.node, queues=[declared[n] for n in added], consume=True)) \
+            and (not removed or consuming_set(worker=handle.node, queues=removed, consume=False))
         if ok:
             handle.queues = queues
             changed.append(handle.name)

@@ -25,7 +25,7 @@ from apps.core.pagination import Pagination
 from apps.engine.monitor.contents import MAX_PEEK
 from apps.engine.monitor.selectors import (
     ARGUMENTS_CHARS,
-    broker_queue_sockets,
+    broker_queue_find,
     queue_messages,
 )
 from apps.engine.monitor.services import queue_purge
@@ -45,6 +45,7 @@ class QueueSampleSerializer(serializers.Serializer):
     oldest_age = serializers.FloatField(allow_null=True, help_text="Seconds the oldest ready message waited.")
     state = serializers.ChoiceField(choices=QueueState.choices)
     max_length = serializers.IntegerField(source="queue.max_length")
+    joined = serializers.IntegerField(help_text="Runs waiting in a join for more arguments of a socket it feeds.")
     sampled = serializers.DateTimeField(source="created")
 
 
@@ -151,7 +152,7 @@ class QueuePurgeView(APIView):
 
     @extend_schema(request=QueuePurgeSerializer, responses=QueuePurgedSerializer)
     def post(self, request, name: str):
-        broker_queue_sockets(name=name)  # an unknown queue is a 404 whatever the body
+        broker_queue_find(name=name)  # an unknown queue is a 404 whatever the body
         serializer = QueuePurgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["confirm"] != name:

@@ -1,5 +1,9 @@
-"""One sample of every socket queue: broker counts, figures from the calls table, rates
-over a window of recent ticks, and a state.
+"""One sample of every socket and plug queue: broker counts, figures from the calls table,
+rates over a window of recent ticks, and a state.
+
+The broker queues are those calls are sent on (apps.engine.queues): each socket's own,
+and each plug's whose queue is not its target's. A call records the queue it was sent on
+(``Call.queue``), so the figures from the calls table are per broker queue.
 
 What comes from where:
 - ready: the broker, exactly (apps.engine.monitor.brokers).
@@ -18,6 +22,8 @@ What comes from where:
   acknowledged, expired and purged messages alike; it needs one earlier tick (0 before).
 - oldest age: seconds since the oldest queued call of the queue was created (Celery
   messages carry no enqueue time; the call row does), when any message is ready.
+- joined: runs whose values wait in a join (apps.engine.routing) of a socket this queue
+  carries calls to: a join's call is sent once its last argument arrives.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from apps.calls.models import Call, CallState
+from apps.calls.models import Call, CallState, Join
 from apps.core.models import Status
 from apps.engine.monitor.brokers import (
     AmqpCounter,
@@ -40,7 +46,7 @@ from apps.engine.monitor.brokers import (
 )
 from apps.engine.queues import broker_queue_name
 from apps.network.models import QueueState, Worker
-from apps.processors.models import Socket
+from apps.processors.models import Plug, Socket
 
 WARN_FRACTION = 0.6
 HELD_STATES = (CallState.RECEIVED, CallState.RUNNING, CallState.RETRY)
@@ -54,7 +60,8 @@ def scope_of(network_id) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """One broker queue: a Queue row's queue for one processor (its sockets share it)."""
+    """One broker queue: a Queue row's queue for one processor (its sockets share it, and
+    so do plugs into them that name no queue of their own)."""
 
     name: str
     queue_id: Any
@@ -64,6 +71,8 @@ class Target:
     scope: str
     max_length: int
     paused: bool
+    sockets: frozenset = frozenset()  # the sockets whose calls it carries
+    joins: bool = False  # a plug bound to an argument feeds one of them
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class QueueSample:
     completion_rate: float
     oldest_age: float | None
     state: str
+    joined: int = 0
 
     @property
     def name(self) -> str:
@@ -85,7 +95,7 @@ class QueueSample:
         """What a change is judged on (rates and age rounded as they are shown)."""
         age = None if self.oldest_age is None else round(self.oldest_age)
         return (self.ready, self.inflight, self.consumers, round(self.arrival_rate, 2),
-                round(self.completion_rate, 2), age, self.state)
+                round(self.completion_rate, 2), age, self.state, self.joined)
 
     def event(self) -> dict[str, Any]:
         """Its live form (built by hand: ``asdict`` deep-copies the target, 15 ms a tick for 200)."""
@@ -93,7 +103,7 @@ class QueueSample:
         return {"name": target.name, "queue": target.queue, "processor": target.processor, "ready": self.ready,
                 "inflight": self.inflight, "consumers": self.consumers, "arrival_rate": self.arrival_rate,
                 "completion_rate": self.completion_rate, "oldest_age": self.oldest_age, "state": self.state,
-                "max_length": target.max_length}
+                "max_length": target.max_length, "joined": self.joined}
 
 
 @dataclass
@@ -117,45 +127,71 @@ def paused(status: str, requested: str) -> bool:
 
 
 def targets_load(*, scopes: set[str] | None = None) -> list[Target]:
-    """Every broker queue some socket sends to, within ``scopes`` (None: all). Plain rows,
-    not models: this runs every tick over every socket."""
-    found: dict[str, Target] = {}
-    rows = Socket.objects.order_by("queue__name", "processor__name").values_list(
-        "queue_id", "queue__name", "queue__network_id", "queue__max_length", "processor_id", "processor__name",
-        "processor__status", "processor__requested_status", "status", "requested_status")
-    for (queue_id, queue, network_id, max_length, processor_id, processor, p_status, p_requested,
-         status, requested) in rows:
-        scope = scope_of(network_id)
-        if scopes is not None and scope not in scopes:
+    """Every broker queue some socket or plug sends to, within ``scopes`` (None: all).
+    Plain rows, not models: this runs every tick over every socket and plug."""
+    found: dict[str, dict[str, Any]] = {}
+    sockets = Socket.objects.order_by("queue__name", "processor__name").values_list(
+        "pk", "queue_id", "queue__name", "queue__network_id", "queue__max_length", "processor_id",
+        "processor__name", "processor__status", "processor__requested_status", "status", "requested_status")
+    for (pk, queue_id, queue, network_id, max_length, processor_id, processor, *statuses) in sockets:
+        _target_add(found, scopes, queue_id=queue_id, queue=queue, network_id=network_id, max_length=max_length,
+                    processor_id=processor_id, processor=processor, socket=pk, paused=paused(*statuses[:2])
+                    or paused(*statuses[2:]))
+    plugs = Plug.objects.order_by("queue__name").values_list(
+        "target_id", "argument_id", "queue_id", "queue__name", "queue__network_id", "queue__max_length",
+        "target__queue_id", "target__queue__name", "target__processor_id", "target__processor__name")
+    for (socket, argument, queue_id, queue, network_id, max_length, own_id, own, processor_id, processor) in plugs:
+        if queue_id == own_id:  # it rides its target's queue
+            entry = found.get(broker_queue_name(own, processor))
+            if entry is not None and argument is not None:
+                entry["joins"] = True
             continue
-        name = broker_queue_name(queue, processor)
-        earlier = found.get(name)
-        found[name] = Target(
-            name=name, queue_id=queue_id, queue=queue, processor_id=processor_id, processor=processor,
-            scope=scope, max_length=max_length,
-            paused=paused(p_status, p_requested) or paused(status, requested) or bool(earlier and earlier.paused),
-        )
-    return list(found.values())
+        like = found.get(broker_queue_name(own, processor), {})
+        _target_add(found, scopes, queue_id=queue_id, queue=queue, network_id=network_id, max_length=max_length,
+                    processor_id=processor_id, processor=processor, socket=socket,
+                    paused=bool(like.get("paused")), joins=argument is not None)
+    return [Target(**{**entry, "sockets": frozenset(entry["sockets"])}) for entry in found.values()]
 
 
-def call_figures(targets: list[Target], *, since: datetime) -> dict[tuple, dict[str, Any]]:
-    """(queue id, processor id) -> held calls, oldest queued call, calls created since."""
-    processors = {t.processor_id for t in targets}
-    key = ("socket__queue_id", "socket__processor_id")
-    figures: dict[tuple, dict[str, Any]] = {}
-    open_calls = Call.objects.filter(
-        socket__processor_id__in=processors, state__in=(CallState.QUEUED, *HELD_STATES),
-    ).values(*key).annotate(
-        held=Count("pk", filter=Q(state__in=HELD_STATES)), oldest=Min("created", filter=Q(state=CallState.QUEUED)),
-    )
+def _target_add(found: dict[str, dict[str, Any]], scopes: set[str] | None, *, queue_id, queue: str, network_id,
+                max_length: int, processor_id, processor: str, socket, paused: bool, joins: bool = False) -> None:
+    scope = scope_of(network_id)
+    if scopes is not None and scope not in scopes:
+        return
+    name = broker_queue_name(queue, processor)
+    entry = found.setdefault(name, {
+        "name": name, "queue_id": queue_id, "queue": queue, "processor_id": processor_id, "processor": processor,
+        "scope": scope, "max_length": max_length, "paused": False, "sockets": set(), "joins": False})
+    entry["paused"] = entry["paused"] or paused
+    entry["joins"] = entry["joins"] or joins
+    entry["sockets"].add(socket)
+
+
+def call_figures(targets: list[Target], *, since: datetime) -> dict[str, dict[str, Any]]:
+    """broker queue -> held calls, oldest queued call, calls created since."""
+    names = [t.name for t in targets]
+    figures: dict[str, dict[str, Any]] = {}
+    open_calls = Call.objects.filter(queue__in=names, state__in=(CallState.QUEUED, *HELD_STATES)).values(
+        "queue").annotate(held=Count("pk", filter=Q(state__in=HELD_STATES)),
+                          oldest=Min("created", filter=Q(state=CallState.QUEUED))).order_by()
     for row in open_calls:
-        figures[(row[key[0]], row[key[1]])] = {"held": row["held"], "oldest": row["oldest"], "arrived": 0}
-    arrivals = Call.objects.filter(socket__processor_id__in=processors, created__gt=since).values(*key).annotate(
-        arrived=Count("pk"))
+        figures[row["queue"]] = {"held": row["held"], "oldest": row["oldest"], "arrived": 0}
+    arrivals = Call.objects.filter(queue__in=names, created__gt=since).values("queue").annotate(
+        arrived=Count("pk")).order_by()
     for row in arrivals:
-        entry = figures.setdefault((row[key[0]], row[key[1]]), {"held": 0, "oldest": None, "arrived": 0})
+        entry = figures.setdefault(row["queue"], {"held": 0, "oldest": None, "arrived": 0})
         entry["arrived"] = row["arrived"]
     return figures
+
+
+def joined_runs(targets: list[Target]) -> dict[Any, int]:
+    """socket id -> open joins waiting for more of its arguments (one query, only when a
+    plug bound to an argument feeds a sampled queue)."""
+    sockets = {socket for t in targets if t.joins for socket in t.sockets}
+    if not sockets:
+        return {}
+    rows = Join.objects.filter(target_id__in=sockets).values("target_id").annotate(n=Count("pk")).order_by()
+    return {row["target_id"]: row["n"] for row in rows}
 
 
 def running_workers(targets: list[Target]) -> dict[Any, int]:
@@ -193,14 +229,16 @@ def sample(broker: str | RedisCounter | AmqpCounter, *, targets: list[Target] | 
     span = max((now - since).total_seconds(), 1e-3)
     calls = call_figures(targets, since=since)
     workers = running_workers(targets) if isinstance(broker, RedisCounter) else {}
-    samples = [_sample_one(t, counts[t.name], calls.get((t.queue_id, t.processor_id)), workers,
-                           base[1] if base else None, span=span, now=now) for t in targets]
+    joins = joined_runs(targets)
+    samples = [_sample_one(t, counts[t.name], calls.get(t.name), workers, base[1] if base else None,
+                           span=span, now=now, joined=sum(joins.get(s, 0) for s in t.sockets) if joins else 0)
+               for t in targets]
     history.add(now, samples)
     return samples
 
 
 def _sample_one(target: Target, count: BrokerCount, calls: dict | None, workers: dict, base: dict | None, *,
-                span: float, now: datetime) -> QueueSample:
+                span: float, now: datetime, joined: int = 0) -> QueueSample:
     calls = calls or {"held": 0, "oldest": None, "arrived": 0}
     inflight = count.inflight if count.inflight is not None else calls["held"]
     backlog = count.ready + inflight
@@ -214,4 +252,5 @@ def _sample_one(target: Target, count: BrokerCount, calls: dict | None, workers:
         arrival_rate=calls["arrived"] / span, completion_rate=departed / span,
         oldest_age=max(0.0, (now - oldest).total_seconds()) if oldest and count.ready else None,
         state=queue_state(ready=count.ready, max_length=target.max_length, is_paused=target.paused),
+        joined=joined,
     )

@@ -13,30 +13,32 @@ from django.utils import timezone
 from apps.calls.models import Call, CallState
 from apps.core.errors import NotFound
 from apps.engine.monitor.contents import amqp_ready, redis_peek
-from apps.engine.queues import broker_is_amqp, socket_queue_name
-from apps.processors.models import Socket
+from apps.engine.queues import Destination, broker_is_amqp, plug_destination, socket_destination
+from apps.processors.models import Plug, Socket
 
 ARGUMENTS_CHARS = 200
 MAX_NAME = 401  # a queue's name, a dot, a processor's name
 
 
-def broker_queue_sockets(*, name: str) -> list[Socket]:
-    """The sockets whose calls travel on the broker queue ``name`` (``<queue>.<processor>``).
+def broker_queue_find(*, name: str) -> Destination:
+    """The broker queue ``name`` (``<queue>.<processor>``) some socket or plug sends to.
 
-    Raises ``NotFound`` when no socket does: a caller can only ever name a socket queue,
-    never another key or queue of the broker."""
+    Raises ``NotFound`` when none does: a caller can only ever name a socket's or a plug's
+    queue, never another key or queue of the broker."""
     # Queue and processor names may hold dots themselves: try every split, keep exact matches.
     splits = [(name[:at], name[at + 1:]) for at, char in enumerate(name) if char == "."]
-    sockets = []
     if splits and len(name) <= MAX_NAME and "\x00" not in name:
-        match = Q()
+        sockets, plugs = Q(), Q()
         for queue, processor in splits:
-            match |= Q(queue__name=queue, processor__name=processor)
-        candidates = Socket.objects.select_related("queue", "processor").filter(match).order_by("name")
-        sockets = [s for s in candidates if socket_queue_name(socket=s) == name]
-    if not sockets:
-        raise NotFound(f"No socket sends to a queue named {name[:MAX_NAME]!r}; `flow ls queues` lists the queues.")
-    return sockets
+            sockets |= Q(queue__name=queue, processor__name=processor)
+            plugs |= Q(queue__name=queue, target__processor__name=processor)
+        for socket in Socket.objects.select_related("queue", "processor").filter(sockets).order_by("name"):
+            if (found := socket_destination(socket=socket)).name == name:
+                return found
+        for plug in Plug.objects.select_related("queue", "target__queue", "target__processor").filter(plugs):
+            if (found := plug_destination(plug=plug)).name == name:
+                return found
+    raise NotFound(f"No socket or plug sends to a queue named {name[:MAX_NAME]!r}; `flow ls queues` lists the queues.")
 
 
 def arguments_preview(arguments: Any) -> str:
@@ -67,9 +69,9 @@ def queue_messages(*, name: str, limit: int, arguments: bool, broker_url: str | 
     include calls a worker has prefetched but not started. ``ready`` is the broker's
     count either way. ``arguments`` (the caller may read calls) adds each call's
     arguments, cut short; message headers and properties are never shown."""
-    sockets = broker_queue_sockets(name=name)
+    destination = broker_queue_find(name=name)
     url = broker_url or settings.CELERY_BROKER_URL
-    calls = Call.objects.select_related("socket").filter(socket__in=sockets)
+    calls = Call.objects.select_related("socket").filter(queue=name)
     now = timezone.now()
     if broker_is_amqp(url):
         source, ready = "calls", amqp_ready(url, name)
@@ -80,6 +82,5 @@ def queue_messages(*, name: str, limit: int, arguments: bool, broker_url: str | 
         known = {str(pk): call for pk, call in calls.in_bulk([w.call_id for w in waiting if w.call_id]).items()}
         messages = [_message(at, known.get(w.call_id or ""), w.priority, now=now, arguments=arguments)
                     for at, w in enumerate(waiting, 1)]
-    first = sockets[0]
-    return {"name": name, "queue": first.queue.name, "processor": first.processor.name, "source": source,
+    return {"name": name, "queue": destination.row.name, "processor": destination.processor, "source": source,
             "ready": ready, "limit": limit, "arguments_shown": arguments, "messages": messages}

@@ -15,7 +15,7 @@ from apps.core.services import audit_record
 from apps.engine.events import call_event, event_publish
 from apps.engine.monitor.contents import broker_purge
 from apps.engine.monitor.sampling import QueueSample
-from apps.engine.monitor.selectors import broker_queue_sockets
+from apps.engine.monitor.selectors import broker_queue_find
 from apps.network.models import QueueLog
 
 MAX_EVENT_QUEUES = 2000
@@ -28,7 +28,7 @@ def queuelog_write(*, samples: list[QueueSample], at: datetime) -> int:
     rows = [QueueLog(
         queue_id=s.target.queue_id, processor_id=s.target.processor_id, name=s.name, created=at, ready=s.ready,
         inflight=s.inflight, consumers=s.consumers, arrival_rate=s.arrival_rate,
-        completion_rate=s.completion_rate, oldest_age=s.oldest_age, state=s.state,
+        completion_rate=s.completion_rate, oldest_age=s.oldest_age, state=s.state, joined=s.joined,
     ) for s in samples]
     QueueLog.objects.bulk_create(rows)
     return len(rows)
@@ -53,7 +53,7 @@ def samples_changed(samples: list[QueueSample], published: dict[str, tuple]) -> 
 def samples_publish(*, samples: list[QueueSample], at: datetime) -> None:
     """ONE event for the tick (kind ``queues``, topic ``queues``) listing the changed queues:
     ``{"kind": "queues", "event": "sample", "at", "queues": [{name, queue, processor, ready,
-    inflight, consumers, arrival_rate, completion_rate, oldest_age, state, max_length}]}``."""
+    inflight, consumers, arrival_rate, completion_rate, oldest_age, state, max_length, joined}]}``."""
     if samples:
         event_publish({"kind": "queues", "event": "sample", "at": at.isoformat(),
                        "queues": [s.event() for s in samples[:MAX_EVENT_QUEUES]]})
@@ -67,20 +67,20 @@ class QueuePurged:
 
 
 def queue_purge(*, name: str, by, broker_url: str | None = None) -> QueuePurged:
-    """Empty the broker queue ``name`` and cancel its sockets' queued calls, so none is left
+    """Empty the broker queue ``name`` and cancel the queued calls sent on it, so none is left
     queued with no message. Writes an audit entry and one ``purged`` event per call.
 
     The broker goes first, then the calls table: a call recorded before the purge either
     lost its message to it or sends it later, to a worker that skips a cancelled call; a
     call recorded after it keeps both. Messages delivered but not acknowledged stay with
     their workers (their calls are past queued). Raises ``NotFound`` for a name no socket
-    sends to, ``Unavailable`` when the broker does not answer (nothing is cancelled)."""
-    sockets = broker_queue_sockets(name=name)
+    or plug sends to, ``Unavailable`` when the broker does not answer (nothing is cancelled)."""
+    destination = broker_queue_find(name=name)
     purged = broker_purge(broker_url or settings.CELERY_BROKER_URL, name)
     who = getattr(by, "username", None) or "system"
     with transaction.atomic():
         calls = list(Call.objects.select_for_update(of=("self",)).select_related("socket__processor")
-                     .filter(socket__in=sockets, state=CallState.QUEUED).order_by("created"))
+                     .filter(queue=name, state=CallState.QUEUED).order_by("created"))
         now = timezone.now()
         for start in range(0, len(calls), PURGE_BATCH):
             Call.objects.filter(pk__in=[c.pk for c in calls[start:start + PURGE_BATCH]]).update(
@@ -88,7 +88,7 @@ def queue_purge(*, name: str, by, broker_url: str | None = None) -> QueuePurged:
         note = f"Purged by {who} from queue {name}"[:500]
         Event.objects.bulk_create([Event(call_id=c.pk, name="purged", note=note) for c in calls],
                                   batch_size=PURGE_BATCH)
-        audit_record(by=by, obj=sockets[0].queue, source="api",
+        audit_record(by=by, obj=destination.row, source="api",
                      text=f"purged queue {name}: {purged} messages removed, {len(calls)} queued calls cancelled")
         payloads = [call_event(call=c, event="cancelled", state=CallState.CANCELLED, reason="purged") for c in calls]
         transaction.on_commit(lambda: _publish_all(payloads))

@@ -10,8 +10,8 @@ const LABEL_BG_PADDING: [number, number] = [3, 2];
 
 /**
  * Where a plug's messages wait: its queue's name (its own, or else the target socket's)
- * and the broker queue the monitor samples, "<queue>.<processor of the target>". Plugs
- * into one socket share its broker queue, so they show the same figures.
+ * and the broker queue the monitor samples, "<queue>.<processor of the target>". A plug
+ * with a queue of its own has its own figures; plugs that name none share their target's.
  */
 function useQueueNames(queue: string | undefined, target: string): [string, string] {
   const name = useDesigner((s) => {
@@ -21,7 +21,7 @@ function useQueueNames(queue: string | undefined, target: string): [string, stri
   });
   const [socketName = "", processor = ""] = name.split("\n");
   const queueName = queue || socketName;
-  return [queueName, processor ? brokerQueue(socketName, processor) : ""];
+  return [queueName, processor ? brokerQueue(queueName, processor) : ""];
 }
 
 /** The monitor's view of the wire: counts, rates, a fill bar against the queue's limit. */

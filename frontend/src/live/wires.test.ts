@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { band, wireFrom, wireView, type WireLive } from "./wires";
 
 const wire = (over: Partial<WireLive>): WireLive => ({
-  ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: -1, ...over,
+  ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: -1, joined: 0, ...over,
 });
 
 describe("wires", () => {
@@ -26,10 +26,15 @@ describe("wires", () => {
     expect(wireView(wire({})).label).toBe("idle");
   });
 
+  it("says how many runs wait in a join of the target", () => {
+    expect(wireView(wire({ joined: 3 })).detail).toBe("0.0/s in · 0.0/s out · 3 waiting in joins");
+    expect(wireView(wire({ joined: 0 })).detail).not.toContain("joins");
+  });
+
   it("reads a monitor item defensively", () => {
     expect(wireFrom({ ready: 1 })).toBeNull();
     expect(wireFrom({ name: "q.p", ready: "x", inflight: -3, oldest_age: "old", max_length: 50 })).toEqual([
-      "q.p", { ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: 50 },
+      "q.p", { ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: 50, joined: 0 },
     ]);
   });
 });

@@ -6,12 +6,13 @@
  *
  * The monitor sends, once per tick, every broker queue whose figures changed:
  *   {"kind":"queues","queues":[{"name":"<queue>.<processor>","ready","inflight","arrival_rate",
- *     "completion_rate","oldest_age","state","max_length"}, ...]}
+ *     "completion_rate","oldest_age","state","max_length","joined"}, ...]}
  */
 
-/** The broker queue a plug's messages wait in: its target socket's, "<queue>.<processor>"
- * (a deployed socket's queue is named after the socket). */
-export const brokerQueue = (socketName: string, processor: string): string => `${socketName}.${processor}`;
+/** The broker queue a plug's messages wait in, "<queue>.<processor of its target>": the
+ * plug's own queue when it names one, else its target socket's (a deployed socket's queue
+ * is named after the socket). */
+export const brokerQueue = (queueName: string, processor: string): string => `${queueName}.${processor}`;
 
 export type WireLive = {
   ready: number;
@@ -21,6 +22,8 @@ export type WireLive = {
   oldestAge: number | null;
   state: string;
   maxLength: number;
+  /** Runs whose values wait in a join of the target for its other arguments. */
+  joined: number;
 };
 
 export type Band = "green" | "yellow" | "red";
@@ -54,6 +57,7 @@ export function wireFrom(item: Obj): [string, WireLive] | null {
       oldestAge: typeof age === "number" && Number.isFinite(age) ? age : null,
       state: typeof item.state === "string" ? item.state : "ok",
       maxLength: num(item.max_length, -1),
+      joined: Math.max(0, num(item.joined, 0)),
     },
   ];
 }
@@ -82,6 +86,7 @@ export function wireView(wire: WireLive): WireView {
   const full = wire.state === "full" || (limited && wire.ready >= wire.maxLength);
   const parts = [`${rate(wire.arrival)}/s in`, `${rate(wire.completion)}/s out`];
   if (wire.oldestAge !== null && wire.ready > 0) parts.push(`oldest ${duration(wire.oldestAge)}`);
+  if (wire.joined > 0) parts.push(`${wire.joined} waiting in joins`);
   if (toFull !== null) parts.push(`full in ${duration(toFull)}`);
   return {
     label: limited ? `${wire.ready}/${wire.maxLength} ready · ${wire.inflight} in flight` : depth > 0 || wire.arrival > 0 ? `${wire.ready} ready · ${wire.inflight} in flight` : "idle",

@@ -13,11 +13,11 @@ const LIMITS: { key: "message_ttl" | "max_length" | "expires"; label: string; hi
   { key: "expires", label: "Expires (ms)", hint: "Delete the queue after this long unused; -1 never" },
 ];
 
-/** The broker queue a plug's messages wait in (the target socket's, see PlugEdge). */
-function brokerOf(id: string) {
+/** The broker queue a plug's messages wait in: its own queue's, else its target's (see PlugEdge). */
+function brokerOf(id: string, queue: string) {
   return (s: DesignerState) => {
     const node = nodeById(s.nodes, id);
-    return node?.type === "socket" ? brokerQueue(node.data.socketName, node.data.processor) : "";
+    return node?.type === "socket" ? brokerQueue(queue || node.data.socketName, node.data.processor) : "";
   };
 }
 
@@ -33,7 +33,7 @@ export function PlugProperties({ id }: { id: string }) {
   const edge = useDesigner((s) => selectEdge(s, id));
   const source = useDesigner(socketLabel(edge?.source ?? ""));
   const target = useDesigner(socketLabel(edge?.target ?? ""));
-  const broker = useDesigner(brokerOf(edge?.target ?? ""));
+  const broker = useDesigner(brokerOf(edge?.target ?? "", edge?.data?.queue.name ?? ""));
   const readOnly = useDesigner((s) => s.readOnly);
   const update = useDesigner((s) => s.updateEdgeData);
   const typeId = useId();
@@ -61,20 +61,21 @@ export function PlugProperties({ id }: { id: string }) {
         label="Queue name"
         value={queue.name}
         parse={queueName}
-        hint={`Empty for ${target}'s own queue`}
+        hint={`Empty for ${target}'s own queue; name one to give this wire its own depth, rates and limits`}
         disabled={readOnly}
         onCommit={(name) => setQueue({ name }, "name")}
       />
+      {!queue.name && <p className="hint">This wire shares {target}'s queue, whose limits are the socket's: the settings below apply once the wire has a queue of its own.</p>}
       <div className="field">
         <label htmlFor={typeId}>Exchange type</label>
-        <select id={typeId} value={queue.qtype} disabled={readOnly} onChange={(event) => setQueue({ qtype: event.target.value as QueueType }, "qtype")}>
+        <select id={typeId} value={queue.qtype} disabled={readOnly || !queue.name} onChange={(event) => setQueue({ qtype: event.target.value as QueueType }, "qtype")}>
           <option value="direct">direct</option>
           <option value="topic">topic</option>
           <option value="fanout">fanout</option>
         </select>
       </div>
       <div className="field field-check">
-        <input id={durableId} type="checkbox" checked={queue.durable} disabled={readOnly} onChange={(event) => setQueue({ durable: event.target.checked }, "durable")} />
+        <input id={durableId} type="checkbox" checked={queue.durable} disabled={readOnly || !queue.name} onChange={(event) => setQueue({ durable: event.target.checked }, "durable")} />
         <label htmlFor={durableId}>Durable (survives a broker restart)</label>
       </div>
       {LIMITS.map((limit) => (
@@ -85,7 +86,7 @@ export function PlugProperties({ id }: { id: string }) {
           parse={requiredInt(-1)}
           hint={limit.hint}
           inputMode="numeric"
-          disabled={readOnly}
+          disabled={readOnly || !queue.name}
           onCommit={(value) => setQueue({ [limit.key]: value }, limit.key)}
         />
       ))}

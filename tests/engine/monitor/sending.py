@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from apps.calls.models import Call
 from apps.engine.dispatch import call_publish
+from apps.engine.queues import socket_destination
 from apps.engine.monitor.sampling import sample
 from tests.engine.monitor.conftest import BrokerQueue
 from tests.factories import make_call
@@ -17,7 +18,7 @@ def publish_calls(queue: BrokerQueue, count: int, *, blob: int = 0) -> list[Call
     for index in range(count):
         kwargs = {"blob": "x" * blob} if blob else {}
         call = make_call(queue.socket, arguments={"args": [index], "kwargs": kwargs})
-        call_publish(call=call, socket=queue.socket)
+        call_publish(call=call, destination=socket_destination(socket=queue.socket))
         calls.append(call)
     return calls
 

@@ -73,7 +73,7 @@ def test_an_unknown_queue_is_a_404_even_if_the_broker_has_that_key(alice_api, br
     for name in (broker_queue.socket.queue.name, "elasticcode:events", "unacked", "nope.nope"):
         response = alice_api.get(messages_url(name))
         assert response.status_code == 404, name
-        assert "No socket sends to a queue named" in response.json()["message"]
+        assert "No socket or plug sends to a queue named" in response.json()["message"]
         assert alice_api.post(purge_url(name), {"confirm": name}, format="json").status_code == 404
     assert ready(broker_url, broker_queue) == 1
 
