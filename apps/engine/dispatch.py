@@ -25,10 +25,14 @@ from apps.engine.events import call_event, event_publish
 from apps.engine.pressure import room_check, room_wait
 from apps.engine.queues import TASK_NAME, broker_is_amqp, kombu_queue
 from apps.engine.recording import event_add
+from apps.engine.redis_capped import QueueRefused
 from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
 
 MAX_ARGUMENT_BYTES = 256 * 1024
+# A full queue refused the publish, nothing queued: RabbitMQ's nack (reject-publish), or the
+# capped Redis push's refusal (apps.engine.redis_capped).
+REFUSED = (MessageNacked, QueueRefused)
 
 
 def arguments_validate(*, args: Any, kwargs: Any) -> dict[str, Any]:
@@ -104,8 +108,9 @@ def inputs_add(*, call: Call, inputs: list) -> None:
 
 
 def call_publish(*, call: Call, socket: Socket) -> None:
-    """Send the call's message. On RabbitMQ the publish is confirmed: a full queue refuses
-    it (reject-publish), and it is sent again once there is room, never dropped."""
+    """Send the call's message. A full queue refuses it, on RabbitMQ
+    (reject-publish, confirmed) as on Redis (the capped push); a refused send queued
+    nothing, and it is sent again once there is room: never dropped, queued once."""
     queue = kombu_queue(socket=socket)
     options = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
     delay = 0.05
@@ -116,12 +121,12 @@ def call_publish(*, call: Call, socket: Socket) -> None:
                 queue=queue, routing_key=queue.routing_key, declare=[queue], **options,
             )
             return
-        except (MessageNacked, KombuOperationalError, socket_timeout) as error:
-            cause = error if isinstance(error, (MessageNacked, socket_timeout)) else error.__cause__
+        except (*REFUSED, KombuOperationalError, socket_timeout) as error:
+            cause = error if isinstance(error, (*REFUSED, socket_timeout)) else error.__cause__
             if isinstance(cause, socket_timeout):
                 raise Unavailable(f"The broker did not confirm the message of {call.name} within "
                                   f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None
-            if not isinstance(cause, MessageNacked):  # kombu wraps the nack; anything else is real
+            if not isinstance(cause, REFUSED):  # kombu wraps the nack; anything else is real
                 raise
         # Refused: full (also by bytes, which the count does not see). Wait for room, resend.
         time.sleep(delay)
