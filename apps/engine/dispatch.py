@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
+from apps.engine.message_headers import publish_headers
 from apps.engine.pressure import room_check, room_wait
 from apps.engine.queues import TASK_NAME, broker_is_amqp, kombu_queue
 from apps.engine.recording import event_add
@@ -108,7 +109,7 @@ def inputs_add(*, call: Call, inputs: list) -> None:
 
 
 def call_publish(*, call: Call, socket: Socket) -> None:
-    """Send the call's message. A full queue refuses it, on RabbitMQ
+    """Send the call's message, with its enqueue time. A full queue refuses it, on RabbitMQ
     (reject-publish, confirmed) as on Redis (the capped push); a refused send queued
     nothing, and it is sent again once there is room: never dropped, queued once."""
     queue = kombu_queue(socket=socket)
@@ -118,7 +119,7 @@ def call_publish(*, call: Call, socket: Socket) -> None:
         try:
             celery_app.send_task(
                 TASK_NAME, kwargs={"call_id": str(call.pk)}, task_id=str(call.pk),
-                queue=queue, routing_key=queue.routing_key, declare=[queue], **options,
+                queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
             )
             return
         except (*REFUSED, KombuOperationalError, socket_timeout) as error:

@@ -4,6 +4,7 @@ others are refused, and sent again through dispatch every one is queued, once.""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from apps.engine.dispatch import call_publish
+from apps.engine.message_headers import ENQUEUED_AT
 from apps.engine.pressure import ready_count
 from apps.engine.queues import TASK_NAME, kombu_queue
 from apps.engine.redis_capped import QueueRefused
@@ -68,6 +70,7 @@ def test_producers_racing_onto_a_bounded_queue_push_exactly_its_limit(bounded):
 def test_refused_publishes_sent_again_by_dispatch_are_all_queued_once(bounded):
     socket = bounded.socket  # its queue and processor are loaded: the threads use no database
     calls = [make_call(socket) for _ in range(PRODUCERS)]
+    started = time.time()
     delivered, depths = [], []
 
     def full() -> bool:
@@ -91,4 +94,5 @@ def test_refused_publishes_sent_again_by_dispatch_are_all_queued_once(bounded):
             future.result(timeout=10)
     assert max(depths) <= LIMIT, f"the queue held {max(depths)} of {LIMIT}"
     assert sorted(m.headers["id"] for m in delivered) == sorted(str(c.pk) for c in calls), "none lost, none twice"
+    assert all(started <= m.headers[ENQUEUED_AT] <= time.time() for m in delivered)
     assert bounded.declared.get(no_ack=True) is None
