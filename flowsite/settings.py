@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from apps.engine.redis_capped import broker_transport
 from flowsite.env import (
     env_bool,
     env_float,
@@ -140,6 +141,10 @@ LIVE_TICK_MS = env_int("LIVE_TICK_MS", 50)
 LIVE_SNAPSHOT_SECONDS = env_int("LIVE_SNAPSHOT_SECONDS", 5)
 
 CELERY_BROKER_URL = BROKER_URL
+# Redis has no queue limit of its own: every process (web, workers, agents) publishes
+# through a transport whose push onto a bounded queue is one atomic capped step
+# (apps.engine.redis_capped). Other brokers keep kombu's transport for their URL.
+CELERY_BROKER_TRANSPORT = broker_transport(BROKER_URL)
 CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

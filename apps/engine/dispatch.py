@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
+from apps.engine.message_headers import publish_headers
 from apps.engine.pressure import room_check, room_wait
 from apps.engine.queues import (
     TASK_NAME,
@@ -33,10 +34,14 @@ from apps.engine.queues import (
     socket_queue_name,
 )
 from apps.engine.recording import event_add
+from apps.engine.redis_capped import QueueRefused
 from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
 
 MAX_ARGUMENT_BYTES = 256 * 1024
+# A full queue refused the publish, nothing queued: RabbitMQ's nack (reject-publish), or the
+# capped Redis push's refusal (apps.engine.redis_capped).
+REFUSED = (MessageNacked, QueueRefused)
 
 
 def arguments_validate(*, args: Any, kwargs: Any) -> dict[str, Any]:
@@ -115,8 +120,9 @@ def inputs_add(*, call: Call, inputs: list) -> None:
 
 
 def call_publish(*, call: Call, destination: Destination) -> None:
-    """Send the call's message. On RabbitMQ the publish is confirmed: a full queue refuses
-    it (reject-publish), and it is sent again once there is room, never dropped."""
+    """Send the call's message, with its enqueue time. A full queue refuses it, on RabbitMQ
+    (reject-publish, confirmed) as on Redis (the capped push); a refused send queued
+    nothing, and it is sent again once there is room: never dropped, queued once."""
     queue = destination_queue(destination)
     options = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
     delay = 0.05
@@ -124,15 +130,15 @@ def call_publish(*, call: Call, destination: Destination) -> None:
         try:
             celery_app.send_task(
                 TASK_NAME, kwargs={"call_id": str(call.pk)}, task_id=str(call.pk),
-                queue=queue, routing_key=queue.routing_key, declare=[queue], **options,
+                queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
             )
             return
-        except (MessageNacked, KombuOperationalError, socket_timeout) as error:
-            cause = error if isinstance(error, (MessageNacked, socket_timeout)) else error.__cause__
+        except (*REFUSED, KombuOperationalError, socket_timeout) as error:
+            cause = error if isinstance(error, (*REFUSED, socket_timeout)) else error.__cause__
             if isinstance(cause, socket_timeout):
                 raise Unavailable(f"The broker did not confirm the message of {call.name} within "
                                   f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None
-            if not isinstance(cause, MessageNacked):  # kombu wraps the nack; anything else is real
+            if not isinstance(cause, REFUSED):  # kombu wraps the nack; anything else is real
                 raise
         # Refused: full (also by bytes, which the count does not see). Wait for room, resend.
         time.sleep(delay)

@@ -11,12 +11,17 @@ plug's own queue.
   takes no new work: with one message prefetched per slot, a full downstream queue stops
   its upstream, whose queue then fills and stops its own upstream, hop by hop to the
   source. The time a plug held its producer is added to ``Plug.blocked_seconds``.
-- The check and the publish are two steps: concurrent producers can each see room for one
-  more, so a queue peaks at most at its limit plus the number of producers. On RabbitMQ
-  the queue's own ``x-max-length`` with ``reject-publish`` is exact, and publisher confirms
-  (on for every AMQP connection, see settings) turn a refused publish into ``QueueFull``
-  instead of a silent drop; a confirm that does not come within ``BROKER_CONFIRM_TIMEOUT``
-  seconds raises ``Unavailable``.
+- The check and the publish are two steps, and concurrent producers can each see room for
+  one more; the broker holds the limit exactly. On RabbitMQ the queue's own
+  ``x-max-length`` with ``reject-publish`` refuses the publish, and publisher confirms (on
+  for every AMQP connection, see settings) turn that into a nack instead of a silent drop;
+  a confirm that does not come within ``BROKER_CONFIRM_TIMEOUT`` seconds raises
+  ``Unavailable``. Redis has no queue limit: the capped transport (apps.engine.redis_capped,
+  every process's Celery transport on a ``redis://`` broker) counts the queue's priority
+  lists and pushes in one Lua script, refusing with ``QueueRefused`` when full. Either
+  refusal queued nothing; ``call_publish`` waits here for room and sends again, so a queue
+  never holds more than its limit and nothing is lost or sent twice. The check stays: it
+  refuses a source before anything is recorded, and spares a producer a refused send.
 """
 
 from __future__ import annotations

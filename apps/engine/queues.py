@@ -9,8 +9,8 @@ is its target socket's (the default of a deployed flow) shares that broker queue
 target's workers consume both (``processor_destinations``).
 
 Queue properties (durable, TTL, max length, expiry) come from the row. On RabbitMQ they
-become queue arguments; Redis supports none of them, and ``queue_unsupported`` says so
-(back pressure enforces max length on both, apps.engine.pressure).
+become queue arguments. On Redis only the max length does: the capped transport
+(apps.engine.redis_capped) enforces it; ``queue_unsupported`` names the rest.
 """
 
 from __future__ import annotations
@@ -107,12 +107,19 @@ def queue_arguments(row: QueueRow) -> dict[str, int | str]:
     return arguments
 
 
+def redis_queue_arguments(row: QueueRow) -> dict[str, int | str]:
+    """The arguments the capped Redis transport applies: the max length, a full queue
+    refusing the publish (the transport knows no other overflow)."""
+    if row.max_length < 0:
+        return {}
+    return {"x-max-length": row.max_length, "x-overflow": "reject-publish"}
+
+
 def queue_unsupported(row: QueueRow, *, broker_url: str | None = None) -> list[str]:
     """Properties of the row the current broker does not apply (reported, not dropped)."""
     if broker_is_amqp(broker_url):
         return [] if row.qtype != "fanout" else ["fanout delivery (calls go to one processor queue)"]
-    names = {"x-message-ttl": "message_ttl", "x-max-length": "max_length",
-             "x-max-length-bytes": "max_length_bytes", "x-expires": "expires"}
+    names = {"x-message-ttl": "message_ttl", "x-max-length-bytes": "max_length_bytes", "x-expires": "expires"}
     unsupported = [names[key] for key in queue_arguments(row) if key in names]
     if row.qtype == "fanout":
         unsupported.append("fanout delivery")
@@ -128,7 +135,7 @@ def _kombu_queue(name: str, durable: bool, arguments: tuple[tuple[str, int | str
 def destination_queue(destination: Destination) -> Queue:
     """The kombu declaration of a destination; producer and worker use the same one."""
     row = destination.row
-    arguments = queue_arguments(row) if broker_is_amqp() else {}
+    arguments = queue_arguments(row) if broker_is_amqp() else redis_queue_arguments(row)
     return _kombu_queue(destination.name, row.durable, tuple(sorted(arguments.items())))
 
 

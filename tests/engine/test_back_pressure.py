@@ -76,7 +76,9 @@ def test_a_stalled_consumer_holds_its_upstream_and_loses_nothing(proc1, stalled,
     wait_for(lambda: depth(sink) >= LIMIT and Call.objects.filter(socket=source, state=CallState.FINISHED)
              .count() >= LIMIT + producers, timeout=60, processes=[upstream], what="the sink full, upstream held")
     peak = max(depth(sink) for _ in range(20))
-    assert peak <= LIMIT + producers
+    # Both producers may see room for the last slot; the broker refuses the one too many
+    # (RabbitMQ's reject-publish, the capped Redis push), so the queue never passes its limit.
+    assert peak <= LIMIT
     # The ledger: every source is queued, or ran and its child is queued on the sink or held.
     children = Call.objects.filter(parent__in=sources)  # queued on the sink, or held by a producer
     assert children.count() <= LIMIT + 2 * producers
@@ -113,23 +115,24 @@ def test_a_five_stage_chain_with_a_stalled_sink_stops_its_source(proc1, stalled,
 
     wait_for(feed, timeout=90, processes=[worker], what="the source to refuse new work")
     queued = sum(depth(stage) for stage in stages)
-    assert queued <= 3 * len(stages) + 2, f"{queued} messages queued along the chain"
-    assert depth(stages[-1]) <= 3 + 2
+    assert queued <= 3 * len(stages), f"{queued} messages queued along the chain"
+    assert depth(stages[-1]) <= 3
     start_worker(stalled.name, concurrency=2)
     sunk = Call.objects.filter(socket=stages[-1], state=CallState.FINISHED)
     wait_for(lambda: sunk.count() == accepted, timeout=120, processes=[worker], what="every run to reach the sink")
     assert sorted(c.result for c in sunk) == list(range(accepted)), "every accepted run arrived once"
 
 
-@pytest.mark.parametrize("broker_url", ["amqp"], indirect=True)
-def test_a_publish_rabbitmq_refuses_is_held_then_sent_never_dropped(stalled, broker_url):
-    """Two producers can both see room for the last slot; RabbitMQ refuses the second
-    (reject-publish, confirmed): it must wait and be sent again, not vanish."""
+def test_a_publish_the_broker_refuses_is_held_then_sent_never_dropped(stalled, broker_url):
+    """Two producers can both see room for the last slot; the broker refuses the second
+    (RabbitMQ: reject-publish, confirmed; Redis: the capped push): it must wait and be
+    sent again, not vanish."""
     sink = limited_socket(stalled, "echo", limit=1)
     call = echo(sink, "first")
     wait_for(lambda: depth(sink) == 1, timeout=10, what="the queue full")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        again = pool.submit(call_publish, call=call, destination=socket_destination(socket=sink))  # past the count: the broker refuses
+        # Past the count: the broker refuses it.
+        again = pool.submit(call_publish, call=call, destination=socket_destination(socket=sink))
         time.sleep(1.0)
         assert not again.done(), "a refused publish waits for room"
         with Connection(broker_url) as connection:

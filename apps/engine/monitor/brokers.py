@@ -12,13 +12,21 @@ name, apps.engine.queues). One Lua script reads the lists and the hash in one at
 so ready and in flight never count a message twice or miss one moving between them, and
 only the counts cross the network. Its cost grows with the unacked entries, which prefetch
 bounds (workers x concurrency x prefetch multiplier, plus retries waiting for their ETA).
+The same script reads the enqueue time of each queue's oldest ready message: kombu LPUSHes
+and BRPOPs (as does the capped push, apps.engine.redis_capped), so the oldest of a list is
+its tail (``LINDEX key -1``), and the queue's oldest is the earliest of its lists' tails.
+Only those tails are decoded, one message per non-empty list per queue, for their
+``enqueued_at`` header (apps.engine.message_headers). When a tail carries none (sent
+before the header existed, or by another client) the queue's time is unknown, not guessed
+from the other lists, and the sampler ages it by its call rows.
 Counting our own per-queue counters would need a hook in every worker's ack path and would
 drift when a worker dies between the two; reading the hash cannot drift. Redis has no
 consumer count per list: ``consumers`` is None and the sampler takes it from the workers.
 
 RabbitMQ. A passive ``queue.declare`` answers ready messages and consumers, exactly and at
 once; AMQP offers no count of unacknowledged messages, so ``inflight`` is None and the
-sampler derives it (see apps.engine.monitor.sampling). A queue not declared yet counts 0.
+sampler derives it (see apps.engine.monitor.sampling); no message can be read without
+delivering it, so ``oldest_enqueued`` is None. A queue not declared yet counts 0.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from amqp.exceptions import NotFound as AmqpNotFound
 from kombu import Connection
 from kombu.transport.redis import PRIORITY_STEPS, Channel
 
+from apps.engine.message_headers import ENQUEUED_AT
 from apps.engine.queues import broker_is_amqp
 from flowsite.celery import app as celery_app
 
@@ -41,25 +50,43 @@ class BrokerCount:
     ready: int
     inflight: int | None  # None: the broker cannot tell (RabbitMQ without the management API)
     consumers: int | None  # None: the broker cannot tell (Redis)
+    # The oldest ready message's enqueue time, epoch seconds. None: nothing is ready, the
+    # broker cannot tell (RabbitMQ), or that message carries no enqueue time.
+    oldest_enqueued: float | None = None
 
 
-# ARGV: sep, n, n priority steps, key prefix, unacked key, queue names. Returns the ready
-# count of each queue, then its unacked count, in the order given.
+# ARGV: sep, n, n priority steps, key prefix, unacked key, enqueue-time header, queue names.
+# Returns the ready count of each queue, then its unacked count, then the enqueue time (ms)
+# of its oldest ready message or nil, in the order given.
 _COUNT_SCRIPT = """
 local sep, n = ARGV[1], tonumber(ARGV[2])
-local prefix, unacked = ARGV[3 + n], ARGV[3 + n] .. ARGV[4 + n]
-local ready, index, inflight = {}, {}, {}
-for i = 5 + n, #ARGV do
-  local name, total = ARGV[i], 0
+local prefix, unacked, header = ARGV[3 + n], ARGV[3 + n] .. ARGV[4 + n], ARGV[5 + n]
+local function enqueued_at(raw)
+  local ok, message = pcall(cjson.decode, raw)
+  if not ok or type(message) ~= 'table' or type(message.headers) ~= 'table' then return nil end
+  local at = message.headers[header]
+  if type(at) == 'number' then return at end
+  return nil
+end
+local ready, index, inflight, oldest = {}, {}, {}, {}
+for i = 6 + n, #ARGV do
+  local name, total, first, known = ARGV[i], 0, nil, true
   for s = 1, n do
     local step = ARGV[2 + s]
     local key = prefix .. name
     if tonumber(step) > 0 then key = key .. sep .. step end
-    total = total + redis.call('LLEN', key)
+    local length = redis.call('LLEN', key)
+    if length > 0 and known then
+      local at = enqueued_at(redis.call('LINDEX', key, -1))
+      if at == nil then known = false elseif first == nil or at < first then first = at end
+    end
+    total = total + length
   end
   ready[#ready + 1] = total
   index[name] = #ready
   inflight[#ready] = 0
+  oldest[#ready] = false
+  if known and first ~= nil then oldest[#ready] = math.floor(first * 1000) end
 end
 for _, entry in ipairs(redis.call('HVALS', unacked)) do
   local key = string.match(entry, ',%s*"([^"\\\\]*)"%]$')
@@ -70,6 +97,7 @@ end
 local out = {}
 for i = 1, #ready do out[i] = ready[i] end
 for i = 1, #ready do out[#ready + i] = inflight[i] end
+for i = 1, #ready do out[2 * #ready + i] = oldest[i] end
 return out
 """
 
@@ -107,11 +135,12 @@ class RedisCounter:
     def counts(self, names: list[str]) -> dict[str, BrokerCount]:
         if not names:
             return {}
-        argv = [self.sep, len(self.steps), *self.steps, self.prefix, self.unacked_key, *names]
+        argv = [self.sep, len(self.steps), *self.steps, self.prefix, self.unacked_key, ENQUEUED_AT, *names]
         reply = self._script(args=argv)
-        ready, inflight = reply[:len(names)], reply[len(names):]
-        return {name: BrokerCount(ready=int(r), inflight=int(i), consumers=None)
-                for name, r, i in zip(names, ready, inflight)}
+        n = len(names)
+        return {name: BrokerCount(ready=int(r), inflight=int(i), consumers=None,
+                                  oldest_enqueued=None if at is None else int(at) / 1000)
+                for name, r, i, at in zip(names, reply[:n], reply[n:2 * n], reply[2 * n:])}
 
     def close(self) -> None:
         self.client.close()

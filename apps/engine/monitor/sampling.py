@@ -20,8 +20,10 @@ What comes from where:
 - completion rate: messages that left the queue over the window, per second: backlog
   (ready + in flight) at the window's start, plus arrivals, minus backlog now. It counts
   acknowledged, expired and purged messages alike; it needs one earlier tick (0 before).
-- oldest age: seconds since the oldest queued call of the queue was created (Celery
-  messages carry no enqueue time; the call row does), when any message is ready.
+- oldest age, when any message is ready: on Redis, seconds since the oldest ready message
+  was published (its ``enqueued_at`` header, read by the broker count). Otherwise (RabbitMQ
+  cannot read a message in place; a message without the header) seconds since the oldest
+  queued call of the queue was created.
 - joined: runs whose values wait in a join (apps.engine.routing) of a socket this queue
   carries calls to: a join's call is sent once its last argument arrives.
 """
@@ -245,12 +247,21 @@ def _sample_one(target: Target, count: BrokerCount, calls: dict | None, workers:
     departed = 0
     if base is not None and target.name in base:
         departed = max(0, base[target.name] + calls["arrived"] - backlog)
-    oldest = calls["oldest"]
     return QueueSample(
         target=target, ready=count.ready, inflight=inflight,
         consumers=count.consumers if count.consumers is not None else workers.get(target.processor_id, 0),
         arrival_rate=calls["arrived"] / span, completion_rate=departed / span,
-        oldest_age=max(0.0, (now - oldest).total_seconds()) if oldest and count.ready else None,
+        oldest_age=oldest_age(count, calls["oldest"], now=now),
         state=queue_state(ready=count.ready, max_length=target.max_length, is_paused=target.paused),
         joined=joined,
     )
+
+
+def oldest_age(count: BrokerCount, oldest_call: datetime | None, *, now: datetime) -> float | None:
+    """Seconds the oldest ready message waited: by its enqueue time when the broker read it,
+    else by the oldest queued call; None when nothing is ready."""
+    if not count.ready:
+        return None
+    if count.oldest_enqueued is not None:
+        return max(0.0, now.timestamp() - count.oldest_enqueued)
+    return max(0.0, (now - oldest_call).total_seconds()) if oldest_call else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from kombu import Connection
 
+from apps.engine.message_headers import publish_headers
 from apps.engine.monitor.sampling import Target, targets_load
 from apps.engine.queues import TASK_NAME, kombu_queue, socket_queue_name
 from apps.processors.models import Socket
@@ -38,12 +39,15 @@ class BrokerQueue:
         [target] = [t for t in targets_load() if t.name == self.name]
         return target
 
-    def publish(self, count: int, *, priorities=(0,)) -> None:
-        """``count`` messages the way dispatch sends them, cycling through ``priorities``."""
+    def publish(self, count: int, *, priorities=(0,), enqueued_at: float | None = None) -> None:
+        """``count`` messages the way dispatch sends them, cycling through ``priorities``;
+        with the enqueue-time header only when ``enqueued_at`` is given."""
         queue = kombu_queue(socket=self.socket)
+        headers = publish_headers(enqueued_at=enqueued_at) if enqueued_at is not None else None
         for index in range(count):
             celery_app.send_task(TASK_NAME, kwargs={"call_id": str(uuid.uuid4())}, queue=queue,
-                                 routing_key=queue.routing_key, priority=priorities[index % len(priorities)])
+                                 routing_key=queue.routing_key, priority=priorities[index % len(priorities)],
+                                 headers=headers)
 
     def take(self, count: int) -> list:
         """Deliver ``count`` messages to this connection without acknowledging them."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import redis
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from apps.calls.models import CallState
 from apps.core.models import Status
+from apps.engine.dispatch import call_publish
 from apps.engine.monitor.sampling import History, queue_state, sample
 from apps.network.models import Queue, QueueState
 from tests.factories import make_call
@@ -67,6 +70,38 @@ def test_the_oldest_ready_message_is_aged_by_its_queued_call(broker_queue, broke
     broker_queue.take(1)[0].ack()
     [got] = sample(broker_url, targets=[broker_queue.target()])
     assert got.oldest_age is None  # nothing is ready
+
+
+def test_the_oldest_ready_message_is_aged_by_its_enqueue_time_over_every_priority_list(broker_queue, broker_url):
+    now = time.time()
+    at = datetime.fromtimestamp(now, tz=dt_timezone.utc)
+    # The oldest is on the priority-0 list, behind a newer one; other lists hold newer messages.
+    for priority, age in ((0, 50), (9, 10), (3, 20), (0, 5)):
+        broker_queue.publish(1, priorities=(priority,), enqueued_at=now - age)
+    call = make_call(broker_queue.socket)
+    type(call).objects.filter(pk=call.pk).update(created=at - timedelta(seconds=30))
+    redis_broker = broker_url.startswith("redis")
+    [got] = sample(broker_url, targets=[broker_queue.target()], now=at)
+    # Redis reads the header; RabbitMQ cannot read a message in place and ages by the call row.
+    assert got.oldest_age == pytest.approx(50 if redis_broker else 30, abs=0.01)
+    if redis_broker:
+        broker_queue.take(1)[0].ack()  # the priority-0 list first, its oldest first
+        [got] = sample(broker_url, targets=[broker_queue.target()], now=at)
+        assert got.oldest_age == pytest.approx(20, abs=0.01)
+        broker_queue.publish(1, priorities=(6,))  # no header: the broker's oldest is unknown
+        [got] = sample(broker_url, targets=[broker_queue.target()], now=at)
+        assert got.oldest_age == pytest.approx(30, abs=0.01)
+
+
+def test_a_published_call_is_aged_from_its_publish_on_redis_and_its_row_on_rabbitmq(broker_queue, broker_url):
+    call = make_call(broker_queue.socket)
+    type(call).objects.filter(pk=call.pk).update(created=timezone.now() - timedelta(seconds=100))
+    call_publish(call=call, socket=broker_queue.socket)
+    [got] = sample(broker_url, targets=[broker_queue.target()])
+    if broker_url.startswith("redis"):
+        assert 0 <= got.oldest_age < 5
+    else:
+        assert 100 <= got.oldest_age < 110
 
 
 def test_a_queue_near_its_limit_warns_and_a_paused_processor_pauses_it(broker_queue, broker_url):
