@@ -14,6 +14,7 @@ from apps.calls.models import CallState
 from apps.core.models import Status
 from apps.engine.dispatch import call_publish
 from apps.engine.monitor.sampling import History, queue_state, sample
+from apps.engine.queues import socket_destination
 from apps.network.models import Queue, QueueState
 from tests.factories import make_call
 
@@ -96,7 +97,7 @@ def test_the_oldest_ready_message_is_aged_by_its_enqueue_time_over_every_priorit
 def test_a_published_call_is_aged_from_its_publish_on_redis_and_its_row_on_rabbitmq(broker_queue, broker_url):
     call = make_call(broker_queue.socket)
     type(call).objects.filter(pk=call.pk).update(created=timezone.now() - timedelta(seconds=100))
-    call_publish(call=call, socket=broker_queue.socket)
+    call_publish(call=call, destination=socket_destination(socket=broker_queue.socket))
     [got] = sample(broker_url, targets=[broker_queue.target()])
     if broker_url.startswith("redis"):
         assert 0 <= got.oldest_age < 5
