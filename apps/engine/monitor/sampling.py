@@ -170,20 +170,13 @@ def _target_add(found: dict[str, dict[str, Any]], scopes: set[str] | None, *, qu
 
 
 def call_figures(targets: list[Target], *, since: datetime) -> dict[str, dict[str, Any]]:
-    """broker queue -> held calls, oldest queued call, calls created since."""
+    """broker queue -> held calls, oldest queued call, calls created since (one query)."""
     names = [t.name for t in targets]
-    figures: dict[str, dict[str, Any]] = {}
-    open_calls = Call.objects.filter(queue__in=names, state__in=(CallState.QUEUED, *HELD_STATES)).values(
-        "queue").annotate(held=Count("pk", filter=Q(state__in=HELD_STATES)),
-                          oldest=Min("created", filter=Q(state=CallState.QUEUED))).order_by()
-    for row in open_calls:
-        figures[row["queue"]] = {"held": row["held"], "oldest": row["oldest"], "arrived": 0}
-    arrivals = Call.objects.filter(queue__in=names, created__gt=since).values("queue").annotate(
-        arrived=Count("pk")).order_by()
-    for row in arrivals:
-        entry = figures.setdefault(row["queue"], {"held": 0, "oldest": None, "arrived": 0})
-        entry["arrived"] = row["arrived"]
-    return figures
+    rows = Call.objects.filter(Q(state__in=(CallState.QUEUED, *HELD_STATES)) | Q(created__gt=since),
+                               queue__in=names).values("queue").annotate(
+        held=Count("pk", filter=Q(state__in=HELD_STATES)), oldest=Min("created", filter=Q(state=CallState.QUEUED)),
+        arrived=Count("pk", filter=Q(created__gt=since))).order_by()
+    return {row["queue"]: row for row in rows}
 
 
 def joined_runs(targets: list[Target]) -> dict[Any, int]:

@@ -43,6 +43,12 @@ def scalable(processor: Processor) -> bool:
     return processor.enabled and processor.requested_status in RUN_REQUESTS and (low != high or processor.scale_to_zero)
 
 
+# What deciding reads (processor_scale re-reads the row it changes): loading only these
+# halves the cost of the processors' query, run every monitor tick.
+SCALER_FIELDS = ("name", "enabled", "requested_status", "concurrency", "min_concurrency", "max_concurrency",
+                 "current_concurrency", "scale_to_zero", "drain_seconds", "hostname", "network")
+
+
 @dataclass
 class Scaler:
     policy: Policy = field(default_factory=Policy)
@@ -55,7 +61,7 @@ class Scaler:
         for sample in samples:
             if not sample.target.paused:
                 grouped[str(sample.target.processor_id)].append(sample)
-        processors = [p for p in Processor.objects.filter(pk__in=list(grouped)) if scalable(p)]
+        processors = [p for p in Processor.objects.filter(pk__in=list(grouped)).only(*SCALER_FIELDS) if scalable(p)]
         for stale in set(self.states) - {str(p.pk) for p in processors}:
             del self.states[stale]
         changes = {}
