@@ -23,7 +23,7 @@ from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
 from apps.engine.message_headers import publish_headers
-from apps.engine.pressure import room_check, room_wait
+from apps.engine.pressure import QueueFull, full_message, ready_count, room_check, room_wait
 from apps.engine.queues import (
     TASK_NAME,
     Destination,
@@ -119,12 +119,16 @@ def inputs_add(*, call: Call, inputs: list) -> None:
                                  for source in dict.fromkeys(str(i) for i in inputs)])
 
 
-def call_publish(*, call: Call, destination: Destination) -> None:
-    """Send the call's message, with its enqueue time. A full queue refuses it, on RabbitMQ
-    (reject-publish, confirmed) as on Redis (the capped push); a refused send queued
-    nothing, and it is sent again once there is room: never dropped, queued once."""
+def call_publish(*, call: Call, destination: Destination, countdown: float | None = None, wait: bool = True) -> None:
+    """Send the call's message, with its enqueue time (``countdown``: due that many seconds
+    from now). A full queue refuses it, on RabbitMQ (reject-publish, confirmed) as on Redis
+    (the capped push); a refused send queued nothing, and it is sent again once there is
+    room: never dropped, queued once. ``wait=False``: raise ``QueueFull`` instead of
+    waiting for room."""
     queue = destination_queue(destination)
     options = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
+    if countdown is not None:
+        options["countdown"] = countdown
     delay = 0.05
     while True:
         try:
@@ -140,6 +144,9 @@ def call_publish(*, call: Call, destination: Destination) -> None:
                                   f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None
             if not isinstance(cause, REFUSED):  # kombu wraps the nack; anything else is real
                 raise
+        if not wait:
+            limit = destination.limit or 0
+            raise QueueFull(full_message(destination, ready_count(destination.name), limit))
         # Refused: full (also by bytes, which the count does not see). Wait for room, resend.
         time.sleep(delay)
         delay = min(delay * 2, 1.0)

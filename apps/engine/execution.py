@@ -5,6 +5,7 @@ then record the outcome. Plain functions; the Celery task in tasks.py is a thin 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 from django.db import transaction
 
 from apps.calls.models import Call
+from apps.engine.dispatch import call_publish
+from apps.engine.pressure import QueueFull
+from apps.engine.queues import call_destination
 from apps.engine.recording import WorkerIdentity, call_fail, call_finish, call_retry, call_start
 from apps.engine.routing import plugs_route
 from apps.engine.runner_client import RunnerCrashed, RunnerProcess, RunnerTimeout
@@ -82,6 +86,27 @@ def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None 
             value = {"error": error, "call": str(call.pk), "socket": call.name}
             plugs_route(call=call, ok=False, value=value)
     return Outcome(state="failed", error=error)
+
+
+def call_retry_later(*, call_id: str, delay: int, context: WorkerContext) -> Outcome:
+    """Send a call that asked for a retry again, due in ``delay`` seconds, on the queue it
+    came on. Celery's own retry rejects the message when that publish is refused (a full
+    queue), and the call would be lost in "retry"; here a full queue is waited out in this
+    slot instead (the delay, then the next attempt runs here), so nothing is lost and the
+    slot never waits for room that only it could make."""
+    while True:
+        call = Call.objects.select_related("socket__queue", "socket__processor").get(pk=call_id)
+        try:
+            call_publish(call=call, destination=call_destination(socket=call.socket, queue=call.queue),
+                         countdown=delay, wait=False)
+            return Outcome(state="retry", retry_in=delay)
+        except QueueFull:
+            logger.info("call %s: its queue is full; retrying in this slot in %s s", call_id, delay)
+        time.sleep(delay)
+        outcome = call_execute(call_id=call_id, context=context)
+        if outcome.retry_in is None:
+            return outcome
+        delay = outcome.retry_in
 
 
 def _record_success(*, call, response: dict[str, Any], commit: str) -> None:

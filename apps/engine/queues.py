@@ -72,6 +72,17 @@ def plug_destination(*, plug: Plug) -> Destination:
                        label=f"the queue of plug {plug.name} into {target.name}")
 
 
+def call_destination(*, socket: Socket, queue: str) -> Destination:
+    """Where a call of ``socket`` recorded as sent on ``queue`` travels again (a retry): that
+    queue when a plug into the socket still delivers there, else the socket's own."""
+    own = socket_destination(socket=socket)
+    if queue and queue != own.name:
+        for plug in Plug.objects.filter(target=socket).select_related("queue", "target__queue", "target__processor"):
+            if (found := plug_destination(plug=plug)).name == queue:
+                return found
+    return own
+
+
 def socket_queue_name(*, socket: Socket) -> str:
     return socket_destination(socket=socket).name
 

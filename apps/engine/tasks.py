@@ -7,7 +7,7 @@ from celery.signals import task_prerun, worker_process_init
 from django.db import close_old_connections, connections
 
 from apps.engine import worker
-from apps.engine.execution import CallFailed, call_execute
+from apps.engine.execution import CallFailed, call_execute, call_retry_later
 from apps.engine.queues import TASK_NAME
 
 
@@ -37,11 +37,15 @@ def database_connections_check(sender=None, **_) -> None:
 def run_call(self, *upstream, call_id: str, workflow: bool = False):
     """Run a recorded call. In a workflow (client API canvas) the previous step's result
     arrives as ``upstream`` and goes first in the arguments, and the result is returned
-    so Celery passes it on; a failed call raises so the workflow stops."""
+    so Celery passes it on; a failed call raises so the workflow stops. A retry is sent
+    by ``call_retry_later`` (lossless on a full queue), in a workflow by Celery (which
+    carries the rest of the workflow along)."""
     context = worker.current_context()
     outcome = call_execute(call_id=str(call_id), context=context, upstream=list(upstream))
-    if outcome.retry_in is not None:
+    if outcome.retry_in is not None and workflow:
         raise self.retry(countdown=outcome.retry_in, max_retries=None)
+    if outcome.retry_in is not None:
+        outcome = call_retry_later(call_id=str(call_id), delay=outcome.retry_in, context=context)
     if not workflow:
         return outcome.state
     if outcome.state == "failed":

@@ -139,3 +139,19 @@ def test_a_publish_the_broker_refuses_is_held_then_sent_never_dropped(stalled, b
             assert connection.default_channel.basic_get(socket_queue_name(socket=sink), no_ack=True) is not None
         again.result(timeout=15)
     wait_for(lambda: depth(sink) == 1, timeout=10, what="the held message sent once there was room")
+
+
+def test_a_retry_that_finds_its_queue_full_runs_again_and_is_not_lost(stalled, start_worker, broker_url):
+    """Celery's own retry rejects the message when its publish is refused; the call would
+    stay in "retry" forever. The worker runs the next attempt itself instead."""
+    Processor.objects.filter(pk=stalled.pk).update(retries=1, retrydelay=1, timelimit=1)
+    sink = limited_socket(stalled, "sleep", limit=1)
+    worker = start_worker(stalled.name, concurrency=1)
+    first = call_submit(socket=sink, args=[3], kwargs={})  # outlives its time limit: it asks for a retry
+    wait_for(lambda: Call.objects.get(pk=first.pk).state == CallState.RUNNING, timeout=60, processes=[worker],
+             what="the first call running")
+    second = call_submit(socket=sink, args=[0], kwargs={})  # the queue is full now
+    failed = call_wait(first, timeout=60, worker=worker)
+    assert (failed.state, failed.attempts) == (CallState.FAILED, 2), "both attempts ran"
+    assert list(failed.events.values_list("name", flat=True)).count("retry") == 1
+    assert call_wait(second, timeout=60, worker=worker).state == CallState.FINISHED
