@@ -24,12 +24,12 @@ import time
 from pathlib import Path
 
 from bench import canvas_nodered as nodered
-from bench.harness import ROOT, Figure, Result
+from bench.harness import PORT_OFFSET, ROOT, Figure, Result
 
 SHARED = Path(os.environ.get("CANVAS_SHARED", ROOT.parent / "shared" / "bench" / "canvas"))
 WORK = Path(os.environ.get("CANVASBENCH_DIR", "/tmp/canvasbench"))
 OURS = ROOT / "static" / "app"
-PORTS = {"ours": 8174, "rf": 8173}
+PORTS = {"ours": 8174 + PORT_OFFSET, "rf": 8173 + PORT_OFFSET}
 VIEWPORT = {"width": 1280, "height": 800}
 PAN_MS, PAN_SPEED = 1000, 500
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob|about):")

@@ -31,7 +31,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
                         help="worker processes of both pools (default: cores)")
     parser.add_argument("--out", default=str(harness.ROOT / "bench"), help="folder for results.json/.md")
-    parser.add_argument("--keep", action="store_true", help="keep the elasticcode_bench database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database (BENCH_DATABASE) afterwards")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(args.only) - set(BENCHES)
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     procs = harness.Procs()
     started = time.monotonic()
     try:
-        print("bench: database elasticcode_bench, Redis db 11", flush=True)
+        print(f"bench: database {harness.DB_NAME}, Redis {harness.REDIS_URL}", flush=True)
         harness.database_create()
         harness.redis_reset()
         world = None
