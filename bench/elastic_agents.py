@@ -49,12 +49,12 @@ def _example_repo_url() -> str:
     return bare.as_uri() if bare.exists() else example_repo()
 
 
-def _others_disable(keep) -> list:
-    """Keep the agents off every other bench processor (the rows-only worlds): their ids."""
+def _others_disable() -> list:
+    """Keep the agents off every bench processor there is (the rows-only worlds): their ids."""
     from apps.network.models import Agent, Deployment, Node
     from apps.processors.models import Processor
 
-    others = list(Processor.objects.exclude(pk=keep.pk).filter(enabled=True).values_list("pk", flat=True))
+    others = list(Processor.objects.filter(enabled=True).values_list("pk", flat=True))
     Processor.objects.filter(pk__in=others).update(enabled=False)
     fakes = list(Agent.objects.exclude(name__in=[AGENT_A, AGENT_B, MONITOR]).values_list("hostname", flat=True))
     Deployment.objects.filter(hostname__in=fakes).delete()
@@ -68,29 +68,34 @@ def agents_world_build(procs: Procs) -> AgentsWorld:
     from apps.processors.models import Socket, TrustedRepository
     from apps.processors.services import processor_create, processor_request_action
 
-    TrustedRepository.objects.get_or_create(name="bench-local", defaults={"pattern": "file://*"})
-    processor = processor_create(by=None, fields={
-        "name": PROCESSOR, "gitrepo": _example_repo_url(), "module": "elasticcode_examples.sample",
-        "branch": "main", "timelimit": 30, "concurrency": 1, "min_concurrency": 1, "max_concurrency": 2})
-    processor_mount(processor=processor)
-    socket = Socket.objects.create(name="el.spread", processor=processor, task=processor.tasks.get(name="sleep"),
-                                   queue=Queue.objects.create(name="bench.el.spread"))
-    _others_disable(processor)
+    _others_disable()
     agents = {name: procs.start(f"agent-{name}", [PYTHON, "manage.py", "agent", "--name", name, "--cpus", "1",
                                                   *(["--queues"] if name == MONITOR else [])], LOG_LEVEL="INFO")
               for name in (AGENT_A, AGENT_B, MONITOR)}
+    _healthy_wait(agents)
+    # Disabled until mounted here and both nodes are healthy: a new processor asks to run,
+    # and an agent's placement repair would place it on whichever node was up first.
+    TrustedRepository.objects.get_or_create(name="bench-local", defaults={"pattern": "file://*"})
+    processor = processor_create(by=None, fields={
+        "name": PROCESSOR, "gitrepo": _example_repo_url(), "module": "elasticcode_examples.sample",
+        "branch": "main", "timelimit": 30, "concurrency": 1, "min_concurrency": 1, "max_concurrency": 2,
+        "enabled": False})
+    processor_mount(processor=processor)
+    socket = Socket.objects.create(name="el.spread", processor=processor, task=processor.tasks.get(name="sleep"),
+                                   queue=Queue.objects.create(name="bench.el.spread"))
     world = AgentsWorld(processor=processor, socket=socket, agents=agents)
-    _healthy_wait(world)
+    type(processor).objects.filter(pk=processor.pk).update(enabled=True)
+    processor.refresh_from_db()
     processor_request_action(processor=processor, by=None, action="start")
     at_min_wait(world, timeout=120)
     return world
 
 
-def _healthy_wait(world: AgentsWorld) -> None:
+def _healthy_wait(agents: dict[str, Proc]) -> None:
     from apps.network.selectors import healthy_nodes
 
     wait_until(lambda: {AGENT_A, AGENT_B} <= set(healthy_nodes().values_list("hostname", flat=True)),
-               timeout=60, what="both agents' nodes healthy", proc=world.agents[AGENT_B], interval=0.2)
+               timeout=60, what="both agents' nodes healthy", proc=agents[AGENT_A], interval=0.2)
 
 
 def _live_workers(world: AgentsWorld) -> dict[str, int]:
