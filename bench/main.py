@@ -1,7 +1,7 @@
 """Run every benchmark (or some) and write bench/results.json and bench/results.md.
 
     bench/run                 # the full run, 5 interleaved rounds (~15 min)
-    bench/run --quick         # a 2-minute smoke run (fewer rounds, smaller counts)
+    bench/run --quick         # a smoke run (fewer rounds, smaller counts)
     bench/run --only hop,throughput --rounds 3
 """
 
