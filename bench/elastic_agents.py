@@ -40,6 +40,7 @@ class AgentsWorld:
     processor: object
     socket: object
     agents: dict[str, Proc]
+    disabled: list  # the other bench processors, enabled again at the end
 
 
 def _example_repo_url() -> str:
@@ -68,7 +69,7 @@ def agents_world_build(procs: Procs) -> AgentsWorld:
     from apps.processors.models import Socket, TrustedRepository
     from apps.processors.services import processor_create, processor_request_action
 
-    _others_disable()
+    disabled = _others_disable()
     agents = {name: procs.start(f"agent-{name}", [PYTHON, "manage.py", "agent", "--name", name, "--cpus", "1",
                                                   *(["--queues"] if name == MONITOR else [])], LOG_LEVEL="INFO")
               for name in (AGENT_A, AGENT_B, MONITOR)}
@@ -83,7 +84,7 @@ def agents_world_build(procs: Procs) -> AgentsWorld:
     processor_mount(processor=processor)
     socket = Socket.objects.create(name="el.spread", processor=processor, task=processor.tasks.get(name="sleep"),
                                    queue=Queue.objects.create(name="bench.el.spread"))
-    world = AgentsWorld(processor=processor, socket=socket, agents=agents)
+    world = AgentsWorld(processor=processor, socket=socket, agents=agents, disabled=disabled)
     type(processor).objects.filter(pk=processor.pk).update(enabled=True)
     processor.refresh_from_db()
     processor_request_action(processor=processor, by=None, action="start")
@@ -206,6 +207,7 @@ def agents_stop(world: AgentsWorld) -> None:
     one that is stopping)."""
     import signal
 
+    from apps.processors.models import Processor
     from apps.processors.services import processor_request_action
 
     processor_request_action(processor=world.processor, by=None, action="stop")
@@ -214,6 +216,7 @@ def agents_stop(world: AgentsWorld) -> None:
             proc.popen.send_signal(signal.SIGTERM)
     for proc in world.agents.values():
         proc.stop(timeout=30)
+    Processor.objects.filter(pk__in=world.disabled).update(enabled=True)
 
 
 def agents_rounds(procs: Procs, *, rounds: int, trials: int, burst: int) -> list[dict]:
