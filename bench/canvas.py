@@ -8,7 +8,8 @@ pans by scrolling its workspace) and the heap after a forced GC (JS heap, and Bl
 the DOM/SVG, which is where Node-RED keeps its graph). The pages rotate every round. Figures
 are ratios to bare React Flow at the same N and culling, and ("vs Node-RED") to Node-RED at
 the same N (it has no culling). Node-RED that cannot be installed or started is reported as
-skipped in the notes; the other figures still run.
+skipped in the notes; the other figures still run. The wires-per-tick figures (a queue
+monitor event applied to 200 plugs) are bench/canvas_wires.py, in the same browser.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ import time
 from pathlib import Path
 
 from bench import canvas_nodered as nodered
-from bench.harness import ROOT, Figure, Result
+from bench import canvas_wires as wires
+from bench.harness import PORT_OFFSET, ROOT, Figure, Result
 
 SHARED = Path(os.environ.get("CANVAS_SHARED", ROOT.parent / "shared" / "bench" / "canvas"))
 WORK = Path(os.environ.get("CANVASBENCH_DIR", "/tmp/canvasbench"))
 OURS = ROOT / "static" / "app"
-PORTS = {"ours": 8174, "rf": 8173}
+PORTS = {"ours": 8174 + PORT_OFFSET, "rf": 8173 + PORT_OFFSET}
 VIEWPORT = {"width": 1280, "height": 800}
 PAN_MS, PAN_SPEED = 1000, 500
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob|about):")
@@ -183,7 +185,8 @@ def missing() -> str | None:
     return None
 
 
-def measure_all(probe_js: str, *, rounds: int, sizes: list[int], nr: nodered.NodeRed) -> tuple[dict, dict]:
+def measure_all(probe_js: str, *, rounds: int, sizes: list[int], nr: nodered.NodeRed,
+                wire_ticks: int) -> tuple[dict, dict, dict]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -195,11 +198,12 @@ def measure_all(probe_js: str, *, rounds: int, sizes: list[int], nr: nodered.Nod
         if sizes[0] in nr.ports:
             nr_measure(browser, probe_js, nr, sizes[0], [])
         runs, nr_runs = rounds_run(browser, probe_js, rounds=rounds, sizes=sizes, nr=nr)
+        wire_runs = wires.wire_rounds(browser, rounds=rounds, ticks=wire_ticks, ports=PORTS, viewport=VIEWPORT)
         browser.close()
-    return runs, nr_runs
+    return runs, nr_runs, wire_runs
 
 
-def bench_canvas(*, rounds: int, sizes: list[int]) -> Result:
+def bench_canvas(*, rounds: int, sizes: list[int], wire_ticks: int) -> Result:
     result = Result(key="canvas", title="Canvas (headless chromium)", baseline="")
     result.skipped = missing()
     if result.skipped:
@@ -210,7 +214,7 @@ def bench_canvas(*, rounds: int, sizes: list[int]) -> Result:
     nr = nodered.nodered_start(SHARED, WORK, sizes)
     try:
         time.sleep(1.0)
-        runs, nr_runs = measure_all(probe_js, rounds=rounds, sizes=sizes, nr=nr)
+        runs, nr_runs, wire_runs = measure_all(probe_js, rounds=rounds, sizes=sizes, nr=nr, wire_ticks=wire_ticks)
         nr_rss = nr.rss_mb()
     finally:
         nr.stop()
@@ -222,10 +226,12 @@ def bench_canvas(*, rounds: int, sizes: list[int]) -> Result:
         if n in nr_runs:
             result.figures += nodered.figures(f"{n:,} nodes, culling {'on' if ovr else 'off'}", data["ours"],
                                               nr_runs[n])
+    result.figures += wires.wire_figures(wire_runs)
     result.baseline = nodered.baseline_text(nr)
-    result.notes += nodered.notes(nr, nr_runs, nr_rss, runs)
+    result.notes += nodered.notes(nr, nr_runs, nr_rss, runs) + wires.wire_notes(wire_runs, wire_ticks)
     result.details = {"runs": {f"{n}/{ovr}": data for (n, ovr), data in runs.items()},
                       "nodered_runs": {str(n): data for n, data in nr_runs.items()},
                       "nodered": {"start_s": {str(n): s for n, s in nr.start_s.items()}, "rss_mb": nr_rss,
-                                  "skipped": nr.skipped}}
+                                  "skipped": nr.skipped},
+                      "wire_runs": wire_runs}
     return result

@@ -18,6 +18,8 @@
   in-process; a burst lands at a random phase; from the first message's publish to the
   ``scale`` event raising the processor's concurrency.
 - Flapping: the pure scaler under a square wave (bench/elastic_square.py).
+- On real agents (bench/elastic_agents.py, after the rounds above): the scale-up onto a
+  second agent, and the idle capacity given back with the default scaler settings.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import threading
 import time
 
 from bench.benchstats import latency_stats
+from bench.elastic_agents import agents_figures, agents_rounds
 from bench.elastic_square import square_wave
 from bench.elastic_world import (
     BP_LIMIT,
@@ -266,7 +269,7 @@ def scale_round(world, *, trials: int, burst: int, rng: random.Random) -> dict:
 # --- the benchmark -----------------------------------------------------------------------
 
 def bench_elastic(procs: Procs, *, rounds: int, fresh_samples: int, ticks: int, pressure_trials: int,
-                  scale_trials: int, wave_cycles: int) -> Result:
+                  scale_trials: int, wave_cycles: int, agent_trials: int, agent_burst: int) -> Result:
     from django.conf import settings
 
     from apps.engine.scaling.decide import Policy
@@ -290,7 +293,8 @@ def bench_elastic(procs: Procs, *, rounds: int, fresh_samples: int, ticks: int, 
               f"pause p95 {p['pause']['p95']:.1f} ms, resume p95 {p['resume']['p95']:.0f} ms; "
               f"scale-up p95 {s['p95']:.0f} ms; changes/cycle {rows['wave_fast'][-1]['changes_per_cycle']:.2f} "
               f"(20 s wave), {rows['wave_slow'][-1]['changes_per_cycle']:.2f} (180 s wave)", flush=True)
-    result.figures = _figures(rows)
+    rows["agents"] = agents_rounds(procs, rounds=rounds, trials=agent_trials, burst=agent_burst)
+    result.figures = _figures(rows) + agents_figures(rows["agents"])
     result.details = {"rounds": rows, "policy": {"window": policy.window, "hold": policy.hold,
                                                  "down_margin": policy.down_margin, "up_settle": policy.up_settle},
                       "back_pressure_limit": BP_LIMIT,
@@ -301,11 +305,14 @@ def bench_elastic(procs: Procs, *, rounds: int, fresh_samples: int, ticks: int, 
         ("pause: a source's submission checks the queue synchronously (apps.engine.pressure.room_check), "
          "so the first attempt after the queue fills is refused; resume is bounded by room_wait's polling "
          "back-off (20 ms doubling to 500 ms)"),
-        ("scale-up is the scaler's decision (the scale event, current_concurrency written and placed); an "
-         "agent replacing its worker is not measured (needs real agents: manage.py agent with a mounted "
-         "processor, as tests/engine/agent; left out for time)"),
-        ("the scale-up figure onto another agent (at most 5 s), idle capacity released (within 60 s) and "
-         "200 wires applied in the browser per tick (at most 8 ms) are not measured here"),
+        ("scale-up, one node is the scaler's decision only (the scale event, current_concurrency written and "
+         "placed), in-process; scale-up onto another agent is measured end to end on real agents "
+         "(bench/elastic_agents.py): two agents with 1 cpu each, a processor with min 1 and max 2, a burst "
+         f"of {agent_burst} one-second calls, until the first call starts on the second agent's worker"),
+        (f"idle capacity released: default settings, SCALER_WINDOW {policy.window:g} s, SCALER_HOLD "
+         f"{policy.hold:g} s, QUEUE_MONITOR_RATE_WINDOW {settings.QUEUE_MONITOR_RATE_WINDOW} s, down margin "
+         f"{policy.down_margin:g}; the last burst of each round is left to the scaler"),
+        "200 wires applied in the browser per tick is in the canvas benchmark (bench/canvas_wires.py)",
     ]
     return result
 

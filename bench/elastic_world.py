@@ -1,5 +1,5 @@
 """What bench/elastic.py measures on: rows only, no worker and no mount (no message is ever
-run; queues fill because nothing consumes them), in the bench database and Redis db 11.
+run; queues fill because nothing consumes them), in the bench database and Redis db (BENCH_DATABASE, BENCH_REDIS_DB).
 
 - one healthy node with its agent (so the scaler has cpus to place on), heartbeat kept fresh;
 - ``fresh``: a fixed processor's socket on ``bench.el.fresh`` (monitor freshness);

@@ -3,7 +3,8 @@ every benchmark uses (process trees' CPU and memory, queue drains, result record
 
 Nothing here touches what tests or a running platform use: the database is
 ``elasticcode_bench`` (dropped and created by ``database_create``), Redis is db 11, queues
-start with ``bench.``, mounts and logs live under ``/tmp/ecbench``.
+start with ``bench.``, mounts and logs live under ``/tmp/ecbench``. Two runs side by side
+take their own: BENCH_DATABASE, BENCH_REDIS_DB and ECBENCH_DIR (see the README).
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WORK = Path(os.environ.get("ECBENCH_DIR", "/tmp/ecbench"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "elasticcode_bench"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+DB_NAME = os.environ.get("BENCH_DATABASE", "elasticcode_bench")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "11"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", REDIS_URL)
 RAW_QUEUE = "bench.raw"
-WEB_PORT = 8765
-RAW_WEB_PORT = 8766
+PORT_OFFSET = int(os.environ.get("BENCH_PORT_OFFSET", "0"))  # added to every fixed port the bench listens on
+WEB_PORT = 8765 + PORT_OFFSET
+RAW_WEB_PORT = 8766 + PORT_OFFSET
 
 
 def bench_env() -> dict[str, str]:
@@ -52,7 +55,7 @@ def environ_apply() -> None:
 
 
 def database_create() -> None:
-    """Drop and create ``elasticcode_bench``, then migrate it."""
+    """Drop and create the bench database (DB_NAME), then migrate it."""
     import psycopg2
 
     conn = psycopg2.connect(f"{PG}/postgres")

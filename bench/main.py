@@ -1,7 +1,7 @@
 """Run every benchmark (or some) and write bench/results.json and bench/results.md.
 
     bench/run                 # the full run, 5 interleaved rounds (~15 min)
-    bench/run --quick         # a 2-minute smoke run (fewer rounds, smaller counts)
+    bench/run --quick         # a smoke run (fewer rounds, smaller counts)
     bench/run --only hop,throughput --rounds 3
 """
 
@@ -31,7 +31,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
                         help="worker processes of both pools (default: cores)")
     parser.add_argument("--out", default=str(harness.ROOT / "bench"), help="folder for results.json/.md")
-    parser.add_argument("--keep", action="store_true", help="keep the elasticcode_bench database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database (BENCH_DATABASE) afterwards")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(args.only) - set(BENCHES)
@@ -44,14 +44,17 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
 def sizes(quick: bool) -> dict:
     if quick:
         return {"hop_runs": 8, "calls": 300, "join_runs": 100, "join_latency_runs": 5, "live_seconds": 3,
-                "live_clients": [10], "api_calls": 20_000, "api_requests": 15, "canvas_sizes": [1000],
+                "live_clients": [10], "api_calls": 20_000, "api_requests": 15, "canvas_sizes": [1000], "wire_ticks": 30,
                 "mount_cold": True, "elastic": {"fresh_samples": 8, "ticks": 15, "pressure_trials": 4,
-                                                 "scale_trials": 3, "wave_cycles": 4}}
+                                                 "scale_trials": 3, "wave_cycles": 4,
+                                                 "agent_trials": 2, "agent_burst": 12}}
     # Joins: 200 runs a round, 1,000 over the 5 rounds (a round of 1,000 takes ~90 s here).
     return {"hop_runs": 20, "calls": 2000, "join_runs": 200, "join_latency_runs": 15, "live_seconds": 5,
             "live_clients": [10, 100], "api_calls": 100_000, "api_requests": 20, "canvas_sizes": [1000, 5000],
+            "wire_ticks": 100,
             "mount_cold": True, "elastic": {"fresh_samples": 15, "ticks": 30, "pressure_trials": 8,
-                                            "scale_trials": 5, "wave_cycles": 8}}
+                                            "scale_trials": 5, "wave_cycles": 8,
+                                            "agent_trials": 3, "agent_burst": 12}}
 
 
 def cpu_ref() -> float:
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     procs = harness.Procs()
     started = time.monotonic()
     try:
-        print("bench: database elasticcode_bench, Redis db 11", flush=True)
+        print(f"bench: database {harness.DB_NAME}, Redis {harness.REDIS_URL}", flush=True)
         harness.database_create()
         harness.redis_reset()
         world = None
@@ -114,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     meta["seconds"] = round(time.monotonic() - started, 1)
     from bench.report import report_write
 
-    report_write(Path(args.out), meta=meta, results=[r.record() for r in results])
+    report_write(Path(args.out), meta=meta, results=[r.record() for r in results],
+                 merge=set(args.only) != set(BENCHES))
     return 0
 
 
@@ -143,7 +147,7 @@ def run_one(name: str, *, args, size: dict, world, procs) -> harness.Result:
     if name == "canvas":
         from bench.canvas import bench_canvas
 
-        return bench_canvas(rounds=rounds, sizes=size["canvas_sizes"])
+        return bench_canvas(rounds=rounds, sizes=size["canvas_sizes"], wire_ticks=size["wire_ticks"])
     if name == "mount":
         from bench.mount import bench_mount
 

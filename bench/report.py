@@ -21,6 +21,9 @@ def table(meta: dict, results: list[dict]) -> str:
         f"{' (quick run)' if meta['quick'] else ''}; CPU reference (10M-addition loop) "
         f"{meta['cpu_ref_10M_loop_s']:.2f} s. Values are median [min–max] over rounds; the ratio is "
         "platform / baseline taken round by round."),
+        *[f"Section {key[:-4]} run alone: {run['date']}, {run['rounds']} rounds"
+          f"{', CPU reference %.2f s' % run['cpu_ref_10M_loop_s'] if run.get('cpu_ref_10M_loop_s') else ''}."
+          for key, run in meta.items() if key.endswith("_run") and isinstance(run, dict)],
         "",
         "| benchmark | figure | platform | baseline | ratio | target | met |",
         "|---|---|---|---|---|---|---|",
@@ -51,8 +54,30 @@ def table(meta: dict, results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def report_write(folder: Path, *, meta: dict, results: list[dict]) -> None:
+def results_merge(folder: Path, *, meta: dict, results: list[dict]) -> tuple[dict, list[dict]]:
+    """A run of some benchmarks (``--only``) replaces just their sections of the results
+    already in ``folder``; the file keeps the full run's meta and notes each section's own
+    run under ``meta["<key>_run"]`` (date, rounds, host speed, load)."""
+    path = folder / "results.json"
+    if not path.exists():
+        return meta, results
+    old = json.loads(path.read_text())
+    ran = {result["key"]: result for result in results}
+    merged = [ran.pop(result["key"], result) for result in old["results"]] + list(ran.values())
+    kept = dict(old["meta"])
+    for result in results:
+        kept.pop(f"{result['key']}_rerun", None)  # the older, hand-written spelling
+        kept[f"{result['key']}_run"] = {
+            "date": meta["date"], "rounds": meta["rounds"], "quick": meta["quick"],
+            "cpu_ref_10M_loop_s": meta["cpu_ref_10M_loop_s"], "load_average_1min": result["details"].get(
+                "load_average_1min"), "note": f"{result['key']} section run alone (bench/run --only ...)"}
+    return kept, merged
+
+
+def report_write(folder: Path, *, meta: dict, results: list[dict], merge: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    if merge:
+        meta, results = results_merge(folder, meta=meta, results=results)
     (folder / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=str))
     text = table(meta, results)
     (folder / "results.md").write_text(text)

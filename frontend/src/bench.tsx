@@ -2,6 +2,7 @@
  * The designer canvas under the canvas benchmark (shared/bench/canvas): the same graph
  * and window.__bench API as the bare React Flow anchor, drawn by our Canvas, store and
  * node and edge components. URL: bench.html?n=1000&ovr=0 (ovr=1 culls off-screen elements).
+ * ``wireTick`` applies one queue-monitor event (bench/canvas_wires.py times it).
  */
 import { useNodesInitialized } from "@xyflow/react";
 import { StrictMode, useEffect } from "react";
@@ -9,6 +10,7 @@ import { createRoot } from "react-dom/client";
 import { canvasApi } from "./canvas/canvasApi";
 import { Canvas } from "./canvas/Canvas";
 import { overlayStore } from "./live/overlay";
+import { brokerQueue, wireFrom, wireView } from "./live/wires";
 import { designerStore } from "./store/designer";
 import { DEFAULT_QUEUE, DEFAULT_SETTINGS, SCHEMA, type CanvasDocument, type DocEdge, type DocNode } from "./store/document";
 import { socketHandles } from "./store/geometry";
@@ -70,37 +72,76 @@ declare global {
       n: number;
       ovr: boolean;
       edges: number;
-      tick: () => Promise<{ ms: number; commitMs: number; updated: number; frames: number }>;
+      tick: () => Promise<TickTiming>;
+      wireTick: () => Promise<TickTiming>;
       pan: (ms: number, pxPerS: number) => Promise<{ frames: number; fps: number; maxFrameMs: number }>;
       checkGeometry: () => string[];
     };
   }
 }
 
+type TickTiming = { ms: number; commitMs: number; updated: number; frames: number };
+
 let counter = 0;
 
-/** One live update: new traffic on the first TICK_EDGES plugs, through the overlay as the websocket would. */
-async function tick() {
-  counter += 1;
-  const label = String(counter);
-  const k = Math.min(TICK_EDGES, document_.edges.length);
-  const queues = document_.edges.slice(0, k).map((edge) => ({ name: edge.data.queue.name, ready: 0, inflight: 0, published: counter }));
-  const t0 = performance.now();
-  overlayStore.getState().apply({ type: "queues", queues });
+/**
+ * Times one overlay update from `t0` (taken before the store changed): frames until `selector`
+ * shows `label`, then the task after that frame's paint, as the anchor's tick does.
+ */
+async function paintedAfter(t0: number, selector: string, label: string, updated: number): Promise<TickTiming> {
   let frames = 0;
   let commit = NaN;
   for (;;) {
     await raf();
     frames += 1;
-    const el = document.querySelector('.react-flow__edge[data-id="e0"] .react-flow__edge-text');
+    const el = document.querySelector(selector);
     if (el && el.textContent === label) {
       commit = performance.now();
       break;
     }
-    if (performance.now() - t0 > 30000) throw new Error("tick: label never appeared");
+    if (performance.now() - t0 > 30000) throw new Error(`tick: ${label} never appeared in ${selector}`);
   }
   await macrotask();
-  return { ms: performance.now() - t0, commitMs: commit - t0, updated: k, frames };
+  return { ms: performance.now() - t0, commitMs: commit - t0, updated, frames };
+}
+
+/** One live update: new traffic on the first TICK_EDGES plugs, through the overlay as the websocket would. */
+async function tick() {
+  counter += 1;
+  const k = Math.min(TICK_EDGES, document_.edges.length);
+  const queues = document_.edges.slice(0, k).map((edge) => ({ name: edge.data.queue.name, ready: 0, inflight: 0, published: counter }));
+  const t0 = performance.now();
+  overlayStore.getState().apply({ type: "queues", queues });
+  return paintedAfter(t0, '.react-flow__edge[data-id="e0"] .react-flow__edge-text', String(counter), k);
+}
+
+/** The broker queue each of the first TICK_EDGES plugs waits in (its target socket's). */
+const wireQueues = document_.edges.slice(0, Math.min(TICK_EDGES, document_.edges.length)).map((edge) => {
+  const target = document_.nodes.find((node) => node.id === edge.target);
+  return target?.type === "socket" ? brokerQueue(target.data.socketName, target.data.processor) : "";
+});
+
+/**
+ * One queue-monitor tick as the websocket delivers it: a `queues` event with one item per
+ * plug, every figure changed (half the queues have a limit, so fill bars move too).
+ */
+async function wireTick() {
+  counter += 1;
+  const queues = wireQueues.map((name, i) => ({
+    name,
+    ready: (counter * 7 + i) % 97,
+    inflight: (counter + i) % 4,
+    arrival_rate: ((counter + i) % 30) / 3,
+    completion_rate: ((counter * 3 + i) % 30) / 3,
+    oldest_age: (counter + i) % 120,
+    state: "ok",
+    max_length: i % 2 ? -1 : 100,
+  }));
+  const first = queues[0] ? wireFrom(queues[0]) : null;
+  const label = first ? wireView(first[1]).label : "";
+  const t0 = performance.now();
+  overlayStore.getState().apply({ type: "events", events: [{ kind: "queues", queues }] });
+  return paintedAfter(t0, `.wire-label[data-wire="${wireQueues[0]}"] .wire-counts`, label, queues.length);
 }
 
 function pan(ms: number, pxPerS: number) {
@@ -149,7 +190,7 @@ function checkGeometry(): string[] {
   return problems;
 }
 
-window.__bench = { n: N, ovr: OVR, edges: document_.edges.length, tick, pan, checkGeometry };
+window.__bench = { n: N, ovr: OVR, edges: document_.edges.length, tick, wireTick, pan, checkGeometry };
 
 /** performance.mark once all nodes are measured and the next frame is painted, as the anchor does. */
 function InitializedMark() {
