@@ -10,7 +10,7 @@ import { createRoot } from "react-dom/client";
 import { canvasApi } from "./canvas/canvasApi";
 import { Canvas } from "./canvas/Canvas";
 import { overlayStore } from "./live/overlay";
-import { brokerQueue, wireFrom, wireView } from "./live/wires";
+import { plugBrokerQueue, wireFrom, wireView } from "./live/wires";
 import { designerStore } from "./store/designer";
 import { DEFAULT_QUEUE, DEFAULT_SETTINGS, SCHEMA, type CanvasDocument, type DocEdge, type DocNode } from "./store/document";
 import { socketHandles } from "./store/geometry";
@@ -115,10 +115,10 @@ async function tick() {
   return paintedAfter(t0, '.react-flow__edge[data-id="e0"] .react-flow__edge-text', String(counter), k);
 }
 
-/** The broker queue each of the first TICK_EDGES plugs waits in (its target socket's). */
+/** The broker queue each of the first TICK_EDGES plugs waits in (its own queue's). */
 const wireQueues = document_.edges.slice(0, Math.min(TICK_EDGES, document_.edges.length)).map((edge) => {
   const target = document_.nodes.find((node) => node.id === edge.target);
-  return target?.type === "socket" ? brokerQueue(target.data.socketName, target.data.processor) : "";
+  return target?.type === "socket" ? plugBrokerQueue(edge.data.queue.name, target.data) : "";
 });
 
 /**

@@ -14,6 +14,10 @@
  * is named after the socket). */
 export const brokerQueue = (queueName: string, processor: string): string => `${queueName}.${processor}`;
 
+/** The broker queue of a plug whose queue is named `queue` (empty: its target socket's). */
+export const plugBrokerQueue = (queue: string, target: { socketName: string; processor: string }): string =>
+  brokerQueue(queue || target.socketName, target.processor);
+
 export type WireLive = {
   ready: number;
   inflight: number;
@@ -76,6 +80,9 @@ function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/** Whether the wire's queue is full: back pressure holds its upstream. */
+export const wireFull = (wire: WireLive): boolean => wire.state === "full" || (wire.maxLength > 0 && wire.ready >= wire.maxLength);
+
 /** What the canvas shows for a wire. */
 export function wireView(wire: WireLive): WireView {
   const depth = wire.ready + wire.inflight;
@@ -83,7 +90,7 @@ export function wireView(wire: WireLive): WireView {
   const fill = limited ? Math.min(1, wire.ready / wire.maxLength) : null;
   const growth = wire.arrival - wire.completion;
   const toFull = limited && growth > 0 && wire.ready < wire.maxLength ? (wire.maxLength - wire.ready) / growth : null;
-  const full = wire.state === "full" || (limited && wire.ready >= wire.maxLength);
+  const full = wireFull(wire);
   const parts = [`${rate(wire.arrival)}/s in`, `${rate(wire.completion)}/s out`];
   if (wire.oldestAge !== null && wire.ready > 0) parts.push(`oldest ${duration(wire.oldestAge)}`);
   if (wire.joined > 0) parts.push(`${wire.joined} waiting in joins`);

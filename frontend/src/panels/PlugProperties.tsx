@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { brokerQueue } from "../live/wires";
+import { plugBrokerQueue } from "../live/wires";
 import { useDesigner, type DesignerState } from "../store/designer";
 import { handleArgument, type QueueSettings, type QueueType } from "../store/document";
 import { nodeById, selectEdge } from "../store/selectors";
@@ -17,7 +17,7 @@ const LIMITS: { key: "message_ttl" | "max_length" | "expires"; label: string; hi
 function brokerOf(id: string, queue: string) {
   return (s: DesignerState) => {
     const node = nodeById(s.nodes, id);
-    return node?.type === "socket" ? brokerQueue(queue || node.data.socketName, node.data.processor) : "";
+    return node?.type === "socket" ? plugBrokerQueue(queue, node.data) : "";
   };
 }
 
