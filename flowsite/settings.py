@@ -239,8 +239,10 @@ QUEUE_MONITOR_RETENTION = env_int("QUEUE_MONITOR_RETENTION", 3600)
 QUEUE_MONITOR_RATE_WINDOW = env_int("QUEUE_MONITOR_RATE_WINDOW", 10)
 # The scaler (run by the queue monitor) scales a processor down only after two windows of
 # SCALER_WINDOW seconds agree, then SCALER_HOLD seconds more (see apps.engine.scaling).
+# Idle capacity is given back within a minute: the rate window still holds the last burst
+# for its first 10 s, then two windows (20 s), the hold (20 s) and a worker retiring (~3 s).
 SCALER_WINDOW = env_int("SCALER_WINDOW", 10)
-SCALER_HOLD = env_int("SCALER_HOLD", 30)
+SCALER_HOLD = env_int("SCALER_HOLD", 20)
 
 # Agents: each heartbeats its node every AGENT_HEARTBEAT seconds; a node silent for
 # AGENT_DOWN_AFTER seconds is marked down and its deployments move to healthy nodes.

@@ -62,7 +62,7 @@ class Bounds:
 @dataclass(frozen=True)
 class Policy:
     window: float = 10.0  # seconds per down vote
-    hold: float = 30.0  # seconds after two agreeing windows before scaling down
+    hold: float = 20.0  # seconds after two agreeing windows before scaling down (settings.SCALER_HOLD)
     down_margin: float = 0.25  # a down vote needs need * (1 + margin) below the running concurrency
     up_settle: float = 2.0  # seconds after a change before another scale up (a new worker starts)
 
