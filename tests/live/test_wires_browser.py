@@ -3,11 +3,14 @@ counts against the limit, the fill bar's band, and the wire red while the queue 
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
 from apps.calls.models import Call
 from apps.engine.dispatch import call_submit
+from apps.engine.monitor.contents import broker_purge
 from apps.network.models import Queue
 from apps.processors.models import Plug, Socket
 from tests.live.designer_page import DesignerPage, two_step, two_step_deployed
@@ -82,30 +85,34 @@ def test_a_user_peeks_at_a_wire_and_empties_it_after_typing_its_name(designer_st
 
 @pytest.mark.parametrize("broker_url", ["redis"], indirect=True)
 def test_a_wire_given_a_queue_of_its_own_shows_that_queues_figures(
-        designer_stack, live_redis, live_redis_url, page, alice, proc1, start_process):
+        designer_stack, live_redis, live_redis_url, page, alice, proc1, start_process, broker_url):
     """Named in the plug's properties, the queue is deployed with the wire's limit; the
     wire's label follows that queue, not its target socket's."""
+    name = f"ownwire-{uuid.uuid4().hex[:8]}"  # the broker outlives the test database
     log_in(page, designer_stack.url, alice)
     designer = DesignerPage(page, designer_stack.url).create_flow("ownwire")
     two_step(designer)
     page.locator(".react-flow__edge").first.click()
     limit = page.get_by_label("Max length")
     expect(limit).to_be_disabled()  # the socket's queue's limits are the socket's
-    page.get_by_label("Queue name").fill("ownwire.q")
+    page.get_by_label("Queue name").fill(name)
     expect(limit).to_be_enabled()
     limit.fill("5")
     designer.save("a queue of its own")
     designer.deploy(1).get_by_role("button", name="Close", exact=True).first.click()
     plug = Plug.objects.select_related("queue", "target").get(name__startswith="ownwire:")
-    assert (plug.queue.name, plug.queue.max_length) == ("ownwire.q", 5)
+    assert (plug.queue.name, plug.queue.max_length) == (name, 5)
 
     start_process(["manage.py", "queue_monitor", "--interval", "0.5"], REDIS_URL=live_redis_url)
     subscribed(live_redis, "queues", stack=designer_stack)
-    for i in range(3):  # sent as the plug delivers; no worker takes them
-        call_submit(socket=plug.target, args=[f"m{i}"], kwargs={}, plug=plug)
-    wire = page.locator('[data-wire="ownwire.q.proc1"]')
-    expect(wire.locator(".wire-counts")).to_have_text("3/5 ready · 0 in flight", timeout=15_000)
-    expect(wire).to_have_class("wire-label wire-green")
-    expect(page.locator('[data-wire="do_this.proc1"]')).to_have_count(0)
-    call_submit(socket=plug.target, args=["m3"], kwargs={}, plug=plug)
-    expect(wire).to_have_class("wire-label wire-yellow", timeout=15_000)
+    try:
+        for i in range(3):  # sent as the plug delivers; no worker takes them
+            call_submit(socket=plug.target, args=[f"m{i}"], kwargs={}, plug=plug)
+        wire = page.locator(f'[data-wire="{name}.proc1"]')
+        expect(wire.locator(".wire-counts")).to_have_text("3/5 ready · 0 in flight", timeout=15_000)
+        expect(wire).to_have_class("wire-label wire-green")
+        expect(page.locator('[data-wire="do_this.proc1"]')).to_have_count(0)
+        call_submit(socket=plug.target, args=["m3"], kwargs={}, plug=plug)
+        expect(wire).to_have_class("wire-label wire-yellow", timeout=15_000)
+    finally:
+        broker_purge(broker_url, f"{name}.proc1")
