@@ -74,13 +74,9 @@ def plug_destination(*, plug: Plug) -> Destination:
 
 def call_destination(*, socket: Socket, queue: str) -> Destination:
     """Where a call of ``socket`` recorded as sent on ``queue`` travels again (a retry): that
-    queue when a plug into the socket still delivers there, else the socket's own."""
-    own = socket_destination(socket=socket)
-    if queue and queue != own.name:
-        for plug in Plug.objects.filter(target=socket).select_related("queue", "target__queue", "target__processor"):
-            if (found := plug_destination(plug=plug)).name == queue:
-                return found
-    return own
+    queue while its processor's workers still consume it, else the socket's own."""
+    consumed = processor_destinations(processor_ids=[socket.processor_id])[str(socket.processor_id)]
+    return consumed.get(queue) or socket_destination(socket=socket)
 
 
 def socket_queue_name(*, socket: Socket) -> str:

@@ -4,8 +4,8 @@ RESULT plugs carry the result on success; ERROR plugs carry the error on failure
 function that set ``plugs['name']`` sends that value to that plug alone. A downstream
 call travels on its plug's queue (apps.engine.queues). A plug bound to an argument of its
 target delivers into the run's join; the target runs once all of its bound arguments have
-arrived, and its call travels on the queue of the plug that completed the join. Runs in the transaction that records the source call's
-outcome, so a value is routed exactly once.
+arrived, and its call travels on the queue of the plug that completed the join. Runs in
+the transaction that records the source call's outcome, so a value is routed exactly once.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ def plugs_route(*, call: Call, ok: bool, value: Any, named: dict[str, Any] | Non
     """Submit the downstream calls of ``call``; returns those submitted (joins may wait)."""
     plug_type = PlugType.RESULT if ok else PlugType.ERROR
     # One query per routed call, with what submitting downstream needs (the plug's queue,
-    # the target's queue and processor); a join's argument is read when it has one. Sorted by name
-    # here rather than in SQL: the same order, half the cost of building the query.
+    # the target's queue and processor); a join's argument is read when it has one. Sorted
+    # by name here rather than in SQL: the same order, half the cost of building the query.
     plugs = sorted(Plug.objects.filter(source_id=call.socket_id, type=plug_type, enabled=True)
-                   .select_related("queue", "target__queue", "target__processor").order_by(), key=lambda plug: plug.name)
+                   .select_related("queue", "target__queue", "target__processor").order_by(),
+                   key=lambda plug: plug.name)
     if named:
         plugs = [plug for plug in plugs if plug.name in named]
     if not plugs:

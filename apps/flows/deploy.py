@@ -5,8 +5,9 @@ each edge becomes a plug named ``<flow>:<edge id>``. An edge whose queue has a n
 that queue, shaped by the edge's settings (type, durable, TTL, max length, expiry), and
 its deliveries travel there; an edge with no queue name rides its target socket's queue,
 whose settings stay the socket's (set them with the API or ``flow update queue``). Plugs
-this flow deployed before and the document no longer has are removed. Every object reports create, update or unchanged, or the
-error that stopped it; one object's error does not stop the others.
+this flow deployed before and the document no longer has are removed. Every object reports
+create, update or unchanged, or the error that stopped it; one object's error does not stop
+the others.
 """
 
 from __future__ import annotations

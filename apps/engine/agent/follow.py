@@ -4,7 +4,8 @@ A worker starts consuming the queues of the sockets its processor has then, and 
 plugs into those sockets. A socket or plug created later (a flow deployed onto a running
 processor, one added in the API) must not wait for a restart: the agent adds its queue
 to every running, consuming worker of that processor with Celery's ``add_consumer``, and
-cancels the queues that are gone. A paused worker is left alone: it takes every current queue when it resumes.
+cancels the queues that are gone. A paused worker is left alone: it takes every current
+queue when it resumes.
 """
 
 from __future__ import annotations
