@@ -10,7 +10,9 @@ from apps.network.models import Agent, QueueLog, Worker
 from apps.processors.models import Socket
 from tests.engine.agent.helpers import wait_until
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# What is checked here does not depend on the broker: one broker is enough.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True),
+              pytest.mark.parametrize("broker_url", ["redis"], indirect=True)]
 
 
 def test_a_queues_agent_samples_the_queues_and_runs_no_worker(start_agent, make_processor, broker_url):

@@ -18,7 +18,9 @@ from apps.processors.services import processor_request_action
 from tests.engine.agent.helpers import TIMINGS, nodes_healthy, wait_until
 from tests.fixtures.engine import call_wait
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# What is checked here does not depend on the broker: one broker is enough.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True),
+              pytest.mark.parametrize("broker_url", ["redis"], indirect=True)]
 
 
 def status_is(processor: Processor, status: str):

@@ -30,7 +30,9 @@ from tests.engine.agent.helpers import (
     wait_until,
 )
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# What is checked here does not depend on the broker: one broker is enough.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True),
+              pytest.mark.parametrize("broker_url", ["amqp"], indirect=True)]
 
 TICK = 0.5
 

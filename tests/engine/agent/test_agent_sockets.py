@@ -29,7 +29,9 @@ from apps.processors.services import (
 from tests.engine.agent.helpers import TIMINGS, nodes_healthy, wait_until
 from tests.fixtures.engine import call_wait
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# What is checked here does not depend on the broker: one broker is enough.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True),
+              pytest.mark.parametrize("broker_url", ["amqp"], indirect=True)]
 
 
 def running_processor(start_agent, make_processor, name: str):

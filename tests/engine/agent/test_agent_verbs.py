@@ -16,7 +16,9 @@ from flowsite.celery import app as celery_app
 from tests.engine.agent.helpers import TIMINGS, nodes_healthy, standby_warm, wait_until
 from tests.fixtures.engine import call_wait
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# What is checked here does not depend on the broker: one broker is enough.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True),
+              pytest.mark.parametrize("broker_url", ["redis"], indirect=True)]
 
 REACTION = 2.0
 EXIT = 10.0  # Celery's pool takes a second or two more to exit once it runs nothing
