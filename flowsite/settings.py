@@ -16,6 +16,7 @@ from flowsite.env import (
     secret_key,
     state_dir,
 )
+from flowsite.layers import channel_layers_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = state_dir()
@@ -123,16 +124,7 @@ BROKER_URL = env_str("BROKER_URL", REDIS_URL)
 # holds a few messages, not one per event; a connection sends at most one frame per
 # LIVE_FRAME_MS carrying at most LIVE_FRAME_MAX events. What the layer still drops (a full
 # channel, an expired message) shows as a gap in the topic's totals and is reported.
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {
-            "hosts": [REDIS_URL],
-            "capacity": env_int("CHANNEL_CAPACITY", 10000),
-            "expiry": 60,
-        },
-    }
-}
+CHANNEL_LAYERS = channel_layers_setting(REDIS_URL, capacity=env_int("CHANNEL_CAPACITY", 10000), expiry=60)
 LIVE_FRAME_MS = env_int("LIVE_FRAME_MS", 100)
 LIVE_FRAME_MAX = env_int("LIVE_FRAME_MAX", 500)
 LIVE_PENDING_MAX = env_int("LIVE_PENDING_MAX", 50_000)

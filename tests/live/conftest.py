@@ -22,6 +22,7 @@ from apps.accounts.rights import ALL_RIGHTS
 from apps.accounts.services import token_create
 from apps.engine import events
 from apps.live import counters
+from flowsite.layers import channel_layers_setting
 
 # Redis databases the live tests may use; each test session takes one no other session holds
 # (several suites may run at once on one machine), or LIVE_TEST_REDIS_URL when set.
@@ -60,8 +61,8 @@ def _foreign_keys(client: redis.Redis) -> bool:
 
 
 def layer_settings(url: str) -> dict:
-    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                        "CONFIG": {"hosts": [url], "capacity": 10000, "expiry": 60, "prefix": LAYER_PREFIX}}}
+    """The platform's own layer configuration (flowsite.layers), under the tests' prefix."""
+    return channel_layers_setting(url, prefix=LAYER_PREFIX)
 
 
 def forget_our_keys(client: redis.Redis) -> None:
