@@ -22,15 +22,21 @@ def user_rights(user) -> frozenset[str]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    rights = user_rights_granted(user)
+    setattr(user, _CACHE_ATTR, rights)
+    return rights
+
+
+def user_rights_granted(user: User) -> frozenset[str]:
+    """What the user's privileges, roles and revocations add up to, active or not (uncached):
+    what a deactivated user would hold again once reactivated."""
     granted = set(
         Privilege.objects.filter(Q(users=user) | Q(roles__users=user)).values_list("right", flat=True)
     )
     revoked = set(user.revoked.values_list("right", flat=True))
     if user.is_superuser or (Right.ALL in granted and Right.ALL not in revoked):
         granted = set(ALL_RIGHTS)
-    rights = frozenset(granted - revoked)
-    setattr(user, _CACHE_ATTR, rights)
-    return rights
+    return frozenset(granted - revoked)
 
 
 def user_rights_forget(user) -> None:

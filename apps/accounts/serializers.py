@@ -38,6 +38,15 @@ class UserCreateSerializer(UserSerializer):
 
 class PasswordSerializer(InputSerializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    current_password = serializers.CharField(
+        max_length=128, trim_whitespace=False, required=False, style={"input_type": "password"},
+        help_text="Your current password: required to change your own.",
+    )
+
+
+class OwnPasswordSerializer(InputSerializer):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
 
 class RightSerializer(InputSerializer):

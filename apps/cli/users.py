@@ -94,5 +94,25 @@ def echo_privileges(username: str | None, rights: list[dict]) -> None:
     echo_table(headers, rows, title="Privileges")
 
 
+@click.command("passwd")
+@click.option("-n", "--name", help="Whose password to reset (yours when missing)")
+@click.option("--current", "current_password", help="Your current password (prompted when changing your own)")
+@click.option("-p", "--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="The new password (prompted, hidden, when missing)")
+@pass_session
+def set_password(session: Session, name: str | None, current_password: str | None, password: str) -> None:
+    """Change your own password (with the current one), or with -n reset another user's."""
+    client = session.client()
+    if name:
+        target = client.find("users", name)
+        client.post(f"users/{target['id']}/set_password/", {"password": password})
+        announce(session, {}, f'Password of "{name}" changed')
+        return
+    current = current_password or click.prompt("Current password", hide_input=True)
+    client.post("auth/password/", {"current_password": current, "password": password})
+    announce(session, {}, "Your password changed; your API tokens were revoked with it: run flow login again")
+
+
 user.add_command(add_user, "add")
+user.add_command(set_password, "passwd")
 user.add_command(make_list(USER), "ls")

@@ -72,7 +72,8 @@ def _deactivate(*, by, data, target) -> str:
 
 
 def _set_password(*, by, data, target) -> str:
-    services.user_set_password(user=target, by=by, password=data["password"])
+    services.user_set_password(
+        user=target, by=by, password=data["password"], current_password=data.get("current_password"))
     return f"Password of {target.username} reset; their API tokens were revoked."
 
 

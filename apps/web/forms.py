@@ -39,6 +39,12 @@ class UserCreateForm(forms.Form):
 
 class PasswordForm(forms.Form):
     password = forms.CharField(max_length=128, strip=False, widget=forms.PasswordInput)
+    current_password = forms.CharField(max_length=128, strip=False, required=False, widget=forms.PasswordInput)
+
+
+class OwnPasswordForm(forms.Form):
+    current_password = forms.CharField(max_length=128, strip=False, widget=forms.PasswordInput)
+    password = forms.CharField(max_length=128, strip=False, widget=forms.PasswordInput, label="New password")
 
 
 class RightForm(forms.Form):

@@ -14,12 +14,16 @@ from typing import Any
 
 from django import forms
 
+from apps.accounts.permissions import AUTHENTICATED
 from apps.accounts.selectors import user_has_right
 from apps.core.errors import BadRequest, Forbidden, PlatformError
 
 
 def right_require(user, right: str) -> None:
-    """Forbidden, with the API's message, unless the user holds ``right``."""
+    """Forbidden, with the API's message, unless the user holds ``right`` (``AUTHENTICATED``:
+    any logged-in user)."""
+    if right == AUTHENTICATED and user.is_authenticated:
+        return
     if not user_has_right(user, right):
         raise Forbidden(f"You need the {right} right to do this.")
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from apps.web import admin_views, processor_list, processor_views, views
+from apps.web import account_views, admin_views, processor_list, processor_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
+    path("account/", account_views.account, name="account"),
     path("designer/", views.designer, name="designer"),
     path("network/", views.network, name="network"),
     path("calls/", views.calls, name="calls"),

@@ -1,6 +1,8 @@
 """The rights matrix: for every endpoint, a user holding exactly the right it declares
 succeeds; a user without it (holding every other right of the same viewset) gets 403; a
-user whose role grants it but who has it revoked gets 403."""
+user whose role grants it but who has it revoked gets 403. The endpoints that grant, remove
+or revoke a right (ADD_QUEUE in their recipes) also need the holder to hold that right: no
+right escalates (tests/accounts/test_escalation.py)."""
 
 from __future__ import annotations
 
@@ -25,10 +27,14 @@ def test_every_endpoint_has_a_recipe():
     assert missing == [], "add them to tests/api/endpoints.py"
 
 
+def _granted_right(endpoint) -> tuple[str, ...]:
+    return ("ADD_QUEUE",) if endpoint.action.startswith("privilege_") else ()
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 def test_exactly_the_declared_right_is_needed(endpoint, api_as):
     call = prepare(endpoint)
-    holder = make_user(endpoint.right)
+    holder = make_user(endpoint.right, *_granted_right(endpoint))
     without = make_user(*(r for r in endpoint.siblings if r not in ("PUBLIC", "AUTHENTICATED")))
     revoked = make_user(role_rights=(endpoint.right,), revoked=(endpoint.right,))
 

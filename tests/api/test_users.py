@@ -71,7 +71,8 @@ def test_granting_twice_is_a_409(alice_api, bob):
 
 
 def test_changes_to_users_roles_and_privileges_are_audited_with_who(api_as):
-    admin = make_user("ADD_USER", "ADD_ROLE", "ADD_PRIVILEGE", "UPDATE_USER", "UPDATE_PRIVILEGE", username="admin2")
+    admin = make_user("ADD_USER", "ADD_ROLE", "ADD_PRIVILEGE", "UPDATE_USER", "UPDATE_PRIVILEGE",
+                      "ADD_PROCESSOR", username="admin2")
     client = api_as(admin)
     user = client.post("/api/users/", {"username": "joe", "password": "twelve chars!"}, format="json").json()
     role = client.post("/api/roles/", {"name": "developer"}, format="json").json()

@@ -174,7 +174,7 @@ class TestRightsOnPages:
         assert b'role="alert"' in response.content and b"password:" in response.content
 
     def test_user_page_actions_map_to_the_api_rights(self, client, bob):
-        actor = make_user("LS_USERS", "READ_USER", "UPDATE_PRIVILEGE")
+        actor = make_user("LS_USERS", "READ_USER", "UPDATE_PRIVILEGE", "ADD_QUEUE")
         client.force_login(actor)
         url = f"/admin/users/{bob.pk}/"
         assert client.get(url).status_code == 200
@@ -185,7 +185,7 @@ class TestRightsOnPages:
         assert list(bob.revoked.values_list("right", flat=True)) == ["ADD_QUEUE"]
 
     def test_role_pages(self, client):
-        client.force_login(make_user("LS_USERS", "LS_ROLES", "ADD_ROLE", "READ_ROLE", "ADD_PRIVILEGE"))
+        client.force_login(make_user("LS_USERS", "LS_ROLES", "ADD_ROLE", "READ_ROLE", "ADD_PRIVILEGE", "ADD_PROCESSOR"))
         assert client.post("/admin/roles/", {"action": "create", "name": "developer"}).status_code == 302
         role = Role.objects.get(name="developer")
         response = client.post(f"/admin/roles/{role.pk}/", {"action": "grant", "right": "ADD_PROCESSOR"}, follow=True)

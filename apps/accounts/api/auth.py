@@ -12,18 +12,20 @@ from apps.accounts.models import ApiToken
 from apps.accounts.permissions import AUTHENTICATED, PUBLIC
 from apps.accounts.selectors import user_rights
 from apps.accounts.serializers import (
+    OwnPasswordSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     WhoamiSerializer,
 )
-from apps.accounts.services import login_authenticate, token_create, token_revoke
+from apps.accounts.services import login_authenticate, token_create, token_revoke, user_set_password
 from apps.core.errors import BadRequest
 from apps.core.serializers import ErrorSerializer
 from apps.core.viewsets import PlatformViewSet
 
 
 class AuthViewSet(PlatformViewSet):
-    rights = {"token": PUBLIC, "token_revoke": AUTHENTICATED, "whoami": AUTHENTICATED}
+    rights = {"token": PUBLIC, "token_revoke": AUTHENTICATED, "whoami": AUTHENTICATED,
+              "password": AUTHENTICATED}
     pagination_class = None
     filter_backends = []
 
@@ -59,3 +61,12 @@ class AuthViewSet(PlatformViewSet):
             "is_superuser": user.is_superuser, "rights": sorted(user_rights(user)),
         }
         return Response(WhoamiSerializer(body).data)
+
+    @extend_schema(request=OwnPasswordSerializer, responses={204: None},
+                   summary="Change your own password (with the current one); your API tokens are revoked")
+    @action(detail=False, methods=["post"])
+    def password(self, request):
+        data = validated(OwnPasswordSerializer, request)
+        user_set_password(user=request.user, by=request.user, password=data["password"],
+                          current_password=data["current_password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -72,7 +72,10 @@ class UserViewSet(CrudViewSet):
     def set_password(self, request, id=None):
         user = self.get_object()
         data = validated(PasswordSerializer, request)
-        services.user_set_password(user=user, by=request.user, password=data["password"])
+        services.user_set_password(
+            user=user, by=request.user, password=data["password"],
+            current_password=data.get("current_password"),
+        )
         return Response(UserSerializer(user).data)
 
     @extend_schema(request=None, responses=UserSerializer, summary="Deactivate: no more log-in")

@@ -1,7 +1,9 @@
 """Granting privileges to users and roles, revoking them from users, giving users roles.
 
 A right is granted by naming it (``"ADD_PROCESSOR"``); its privilege row is found (one per
-right). Granting twice is a 409; removing what is not there is a 404.
+right). Granting twice is a 409; removing what is not there is a 404. Every change first
+passes the escalation rules of ``guards``: the actor holds the right (or the role's rights)
+and every right of the user it changes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from apps.accounts.models import (
 )
 from apps.accounts.rights import Right
 from apps.accounts.services._audit import audit
+from apps.accounts.services.guards import rights_hold_check, role_rights_hold_check, user_manage_check
 from apps.core.errors import BadRequest, Conflict, NotFound
 
 
@@ -46,7 +49,9 @@ def _remove(*, model: type[models.Model], missing: str, **keys) -> None:
 
 
 def user_privilege_grant(*, user: User, right: str, by) -> UserPrivilege:
+    user_manage_check(by=by, user=user, verb="grant privileges to")
     privilege = privilege_of(right=right)
+    rights_hold_check(by=by, rights=[right], verb="grant")
     with transaction.atomic():
         row = _add(
             model=UserPrivilege, by=by, user=user, privilege=privilege,
@@ -57,6 +62,8 @@ def user_privilege_grant(*, user: User, right: str, by) -> UserPrivilege:
 
 
 def user_privilege_remove(*, user: User, right: str, by) -> None:
+    user_manage_check(by=by, user=user, verb="remove privileges from")
+    rights_hold_check(by=by, rights=[right], verb="remove")
     with transaction.atomic():
         _remove(
             model=UserPrivilege, user=user, privilege__right=right,
@@ -67,7 +74,9 @@ def user_privilege_remove(*, user: User, right: str, by) -> None:
 
 def user_privilege_revoke(*, user: User, right: str, by) -> RevokedPrivilege:
     """The right is denied to the user whatever their privileges and roles grant."""
+    user_manage_check(by=by, user=user, verb="revoke privileges from")
     privilege = privilege_of(right=right)
+    rights_hold_check(by=by, rights=[right], verb="revoke")
     with transaction.atomic():
         row = _add(
             model=RevokedPrivilege, by=by, user=user, privilege=privilege,
@@ -78,6 +87,8 @@ def user_privilege_revoke(*, user: User, right: str, by) -> RevokedPrivilege:
 
 
 def user_privilege_unrevoke(*, user: User, right: str, by) -> None:
+    user_manage_check(by=by, user=user, verb="lift revocations of")
+    rights_hold_check(by=by, rights=[right], verb="lift the revocation of")
     with transaction.atomic():
         _remove(
             model=RevokedPrivilege, user=user, privilege__right=right,
@@ -87,6 +98,8 @@ def user_privilege_unrevoke(*, user: User, right: str, by) -> None:
 
 
 def user_role_add(*, user: User, role: Role, by) -> UserRole:
+    user_manage_check(by=by, user=user, verb="give roles to")
+    role_rights_hold_check(by=by, role=role, verb="give")
     with transaction.atomic():
         row = _add(
             model=UserRole, by=by, user=user, role=role,
@@ -97,6 +110,8 @@ def user_role_add(*, user: User, role: Role, by) -> UserRole:
 
 
 def user_role_remove(*, user: User, role: Role, by) -> None:
+    user_manage_check(by=by, user=user, verb="take roles from")
+    role_rights_hold_check(by=by, role=role, verb="take away")
     with transaction.atomic():
         _remove(
             model=UserRole, user=user, role=role,
@@ -107,6 +122,7 @@ def user_role_remove(*, user: User, role: Role, by) -> None:
 
 def role_privilege_grant(*, role: Role, right: str, by) -> RolePrivilege:
     privilege = privilege_of(right=right)
+    rights_hold_check(by=by, rights=[right], verb="grant")
     with transaction.atomic():
         row = _add(
             model=RolePrivilege, by=by, role=role, privilege=privilege,
@@ -117,6 +133,7 @@ def role_privilege_grant(*, role: Role, right: str, by) -> RolePrivilege:
 
 
 def role_privilege_remove(*, role: Role, right: str, by) -> None:
+    rights_hold_check(by=by, rights=[right], verb="remove")
     with transaction.atomic():
         _remove(
             model=RolePrivilege, role=role, privilege__right=right,

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from apps.accounts.models import Role
 from apps.accounts.services._audit import audit
+from apps.accounts.services.guards import role_rights_hold_check
 
 
 def role_create(*, by, fields: dict[str, Any]) -> Role:
@@ -22,6 +23,8 @@ def role_create(*, by, fields: dict[str, Any]) -> Role:
 
 
 def role_update(*, role: Role, by, fields: dict[str, Any]) -> Role:
+    """Changing a role (disabling it takes its rights from its users) needs its rights."""
+    role_rights_hold_check(by=by, role=role, verb="change")
     for name, value in fields.items():
         setattr(role, name, value)
     with transaction.atomic():
@@ -32,7 +35,8 @@ def role_update(*, role: Role, by, fields: dict[str, Any]) -> Role:
 
 
 def role_delete(*, role: Role, by) -> None:
-    """Delete the role; its users lose the rights it granted."""
+    """Delete the role; its users lose the rights it granted, so it needs them."""
+    role_rights_hold_check(by=by, role=role, verb="delete")
     with transaction.atomic():
         audit(by=by, obj=role, text=f"deleted role {role.name}")
         role.delete()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.services._audit import audit
+from apps.accounts.services.guards import own_password_check, user_manage_check
 from apps.accounts.services.tokens import tokens_revoke_all
 from apps.core.errors import BadRequest, Conflict
 
@@ -49,6 +50,7 @@ def user_update(*, user: User, by, fields: dict[str, Any]) -> User:
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise BadRequest("These fields cannot be changed here.", detail={f: ["Not changeable."] for f in unknown})
+    user_manage_check(by=by, user=user, verb="change")
     for name, value in fields.items():
         setattr(user, name, (value or None) if name == "email" else value)
     with transaction.atomic():
@@ -58,8 +60,11 @@ def user_update(*, user: User, by, fields: dict[str, Any]) -> User:
     return user
 
 
-def user_set_password(*, user: User, by, password: str) -> User:
-    """Reset the password; the user's API tokens are revoked with it."""
+def user_set_password(*, user: User, by, password: str, current_password: str | None = None) -> User:
+    """Reset the password (your own only with the current one); the user's API tokens are
+    revoked with it."""
+    user_manage_check(by=by, user=user, verb="set the password of")
+    own_password_check(by=by, user=user, current_password=current_password)
     _password_check(password=password, user=user)
     with transaction.atomic():
         user.set_password(password)
@@ -77,6 +82,7 @@ def _not_self(*, user: User, by, verb: str) -> None:
 def user_deactivate(*, user: User, by) -> User:
     """The user can no longer log in; their API tokens are revoked."""
     _not_self(user=user, by=by, verb="deactivate")
+    user_manage_check(by=by, user=user, verb="deactivate")
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active", "lastupdated"])
@@ -87,6 +93,7 @@ def user_deactivate(*, user: User, by) -> User:
 
 def user_delete(*, user: User, by) -> None:
     _not_self(user=user, by=by, verb="delete")
+    user_manage_check(by=by, user=user, verb="delete")
     with transaction.atomic():
         audit(by=by, obj=user, text=f"deleted user {user.username}")
         user.delete()
