@@ -1,13 +1,17 @@
 """``flow task run|show|code``: run a socket's task and wait for its result.
 
-``--data`` is JSON (never evaluated): a list becomes the positional arguments,
-anything else the one positional argument. Text that is not JSON is taken as one
-string argument, unless it starts like JSON (``[``, ``{``, ``"``): then it is a mistake.
+``--data`` is JSON or a Python literal (the specification's own ``"['some data']"``), read
+with ``ast.literal_eval`` and never evaluated: a list (or tuple) becomes the positional
+arguments, anything else the one positional argument. Text that is neither is taken as one
+string argument, unless it starts like a literal (``[``, ``{``, ``"``, ``'``, ``(``): then it
+is a mistake. ``--debug`` says which was read.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -22,21 +26,44 @@ from apps.client.errors import NotFound
 from apps.client.http import ApiClient
 
 FINAL_STATES = frozenset({"finished", "failed", "cancelled", "expired"})
-JSON_STARTS = ("[", "{", '"')
+LITERAL_STARTS = ("[", "{", '"', "'", "(")
 FIRST_DELAY, MAX_DELAY = 0.05, 0.5
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+def _json_ready(value: Any, source: str) -> Any:
+    """A Python literal as JSON would carry it: tuples become lists; sets, bytes, complex
+    numbers, non-text keys and non-finite floats are refused."""
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item, source) for item in value]
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise CliError(f"{source}: dictionary keys must be strings to travel as JSON")
+        return {key: _json_ready(item, source) for key, item in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CliError(f"{source}: {value} cannot travel as JSON")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise CliError(f"{source}: a {type(value).__name__} cannot travel as JSON; use lists, dicts, text and numbers")
+
+
+def parse_data_explained(text: str, *, source: str = "--data") -> tuple[list, str]:
+    """The positional arguments ``--data`` (or stdin) stands for, and how it was read."""
+    try:
+        value, how = json.loads(text), "JSON"
+    except ValueError as json_error:
+        if not text.lstrip().startswith(LITERAL_STARTS):
+            return [text], "text (one string argument)"
+        try:
+            value, how = _json_ready(ast.literal_eval(text.strip()), source), "a Python literal"
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise CliError(f"{source} is neither JSON nor a Python literal: {json_error}") from None
+    return (value if isinstance(value, list) else [value]), how
+
+
 def parse_data(text: str, *, source: str = "--data") -> list:
     """The positional arguments that ``--data`` (or stdin) stands for."""
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        if text.lstrip().startswith(JSON_STARTS):
-            hint = " (JSON strings use double quotes)" if "'" in text else ""
-            raise CliError(f"{source} is not valid JSON: {exc}{hint}") from None
-        return [text]
-    return value if isinstance(value, list) else [value]
+    return parse_data_explained(text, source=source)[0]
 
 
 def parse_kwargs(text: str | None) -> dict:
@@ -51,15 +78,21 @@ def parse_kwargs(text: str | None) -> dict:
     return value
 
 
-def read_args(data: str | None) -> list:
+def read_args(data: str | None, *, debug: bool = False) -> list:
     """``--data``, else stdin when it is piped (``echo "HI" | flow task run -s NAME``)."""
     if data is not None:
-        return parse_data(data)
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
-        return []
-    text = stdin.read().rstrip("\r\n")
-    return parse_data(text, source="stdin") if text.strip() else []
+        text, source = data, "--data"
+    else:
+        stdin = click.get_text_stream("stdin")
+        if stdin.isatty():
+            return []
+        text, source = stdin.read().rstrip("\r\n"), "stdin"
+        if not text.strip():
+            return []
+    args, how = parse_data_explained(text, source=source)
+    if debug:
+        click.echo(f"debug: {source} read as {how}: {json.dumps(args)}", err=True)
+    return args
 
 
 def wait_for_call(
@@ -137,14 +170,14 @@ def task() -> None:
 
 @task.command()
 @click.option("-s", "--socket", required=True, help="Socket name")
-@click.option("-d", "--data", help="Arguments as JSON: a list is the positional arguments")
+@click.option("-d", "--data", help="Arguments as JSON or a Python literal: a list is the positional arguments")
 @click.option("-k", "--kwargs", "kwargs_text", help="Keyword arguments as a JSON object")
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the result")
 @click.option("-t", "--timeout", type=click.FloatRange(min=0), default=300, show_default=True, help="Seconds to wait")
 @pass_session
 def run(session: Session, socket: str, data: str | None, kwargs_text: str | None, wait: bool, timeout: float) -> None:
     """Run the socket's task with arguments and print its result."""
-    body = {"args": read_args(data), "kwargs": parse_kwargs(kwargs_text)}
+    body = {"args": read_args(data, debug=session.debug), "kwargs": parse_kwargs(kwargs_text)}
     client = session.client()
     target = client.find("sockets", socket)
     call = client.post(f"sockets/{target['id']}/run/", body)
@@ -171,13 +204,15 @@ def show(session: Session, socket: str) -> None:
         return
     echo_table(
         ["Socket", "Task", "ID", "Processor", "Module", "Queue"],
-        [[target.get("name"), found.get("name"), found.get("id"), target.get("processor"), found.get("module"), target.get("queue")]],
+        [[target.get("name"), found.get("name"), found.get("id"), target.get("processor"), found.get("module"),
+          target.get("queue")]],
     )
     if found.get("docstring"):
         click.echo(found["docstring"])
     echo_table(
         ["Position", "Name", "Kind", "Annotation", "Default"],
-        [[a.get("position"), a.get("name"), a.get("kind"), a.get("annotation"), a.get("default") if a.get("has_default") else ""] for a in arguments],
+        [[a.get("position"), a.get("name"), a.get("kind"), a.get("annotation"),
+          a.get("default") if a.get("has_default") else ""] for a in arguments],
         title="Arguments",
     )
 

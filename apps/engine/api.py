@@ -28,8 +28,8 @@ from apps.processors.serializers import ProcessorSerializer
 
 
 class RunRequest(serializers.Serializer):
-    args = serializers.ListField(child=serializers.JSONField(), required=False, default=list)
-    kwargs = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+    args = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False, default=list)
+    kwargs = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False, default=dict)
 
 
 class TaskCode(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""``--data`` is JSON, never evaluated; a mistake is one line and exit code 2."""
+"""``--data`` is JSON or a Python literal, never evaluated; a mistake is one line and exit code 2."""
 
 from __future__ import annotations
 
@@ -15,15 +15,18 @@ from apps.client.http import ApiClient
 @pytest.mark.parametrize(
     ("text", "args"),
     [('["some data"]', ["some data"]), ('"HI"', ["HI"]), ("42", [42]), ('{"a": 1}', [{"a": 1}]),
-     ("HI", ["HI"]), ("some data", ["some data"]), ("__import__('os')", ["__import__('os')"])],
+     ("HI", ["HI"]), ("some data", ["some data"]), ("__import__('os')", ["__import__('os')"]),
+     ("['some data']", ["some data"]), ("{'a': 1}", [{"a": 1}]), ("(1, 'b', None)", [1, "b", None]),
+     ("[None]", [None]), ("[null]", [None]), ("'HI'", ["HI"])],
 )
 def test_data_becomes_positional_arguments(text, args):
     assert parse_data(text) == args
 
 
-@pytest.mark.parametrize("text", ["['some data']", "{'a': 1}", '"unterminated'])
-def test_text_that_starts_like_json_must_be_json(text):
-    with pytest.raises(CliError, match=r"^--data is not valid JSON: ") as caught:
+@pytest.mark.parametrize("text", ['"unterminated', "[__import__('os')]", "(1, 2", "[1, {2}]", "{1: 'a'}",
+                                  "[b'x']", "[float('nan')]"])
+def test_text_that_starts_like_a_literal_must_be_one_json_can_carry(text):
+    with pytest.raises(CliError, match=r"^--data") as caught:
         parse_data(text)
     assert caught.value.exit_code == 2
 
@@ -36,13 +39,13 @@ def test_kwargs_must_be_a_json_object():
 
 def test_bad_data_exits_2_with_one_line_and_no_traceback(tmp_path):
     result = CliRunner().invoke(
-        cli, ["task", "run", "--socket", "pyfi.processors.sample.do_this", "--data", "['some data']"],
+        cli, ["task", "run", "--socket", "pyfi.processors.sample.do_this", "--data", "['some data'"],
         env={"FLOW_URL": "http://127.0.0.1:9", "FLOW_CONFIG": str(tmp_path / "flow.ini")},
     )
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("error: --data is not valid JSON: Expecting value: line 1 column 2")
+    assert lines[0].startswith("error: --data is neither JSON nor a Python literal: Expecting value: line 1 column 2")
     assert "Traceback" not in result.output
 
 
