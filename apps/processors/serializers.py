@@ -25,13 +25,24 @@ from apps.processors.models import (
     TrustedRepository,
     Work,
 )
+from apps.processors.repositories import repo_redact
 
 MOUNT_FIELDS = ["mount_status", "mount_log", "mount_commit"]
 SCALE_FIELDS = ["min_concurrency", "max_concurrency", "drain_seconds", "scale_to_zero"]
 SCALED_FIELDS = ["current_concurrency", "last_scale_reason", "last_scaled"]
 
 
+class RepositoryUrlField(serializers.CharField):
+    """A git URL, written in full (the service stores its credentials encrypted) and shown
+    without them, whatever the row holds."""
+
+    def to_representation(self, value) -> str:
+        return repo_redact(str(value))
+
+
 class ProcessorSerializer(PlatformSerializer):
+    gitrepo = RepositoryUrlField(
+        max_length=500, help_text="Git URL. Credentials in it are stored encrypted and shown as ***.")
     backend = RedactedUrlField(max_length=200, allow_blank=True, required=False)
     current_concurrency = serializers.IntegerField(
         source="running_concurrency", read_only=True,
@@ -49,7 +60,6 @@ class ProcessorSerializer(PlatformSerializer):
         ]
         read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS, *SCALED_FIELDS]
         extra_kwargs = {
-            "gitrepo": {"help_text": "Git URL. Credentials in it are stored encrypted and shown as ***."},
             "password": {"help_text": "Name of the secret given to this processor's runner."},
             "concurrency": {"min_value": 1},
             "min_concurrency": {"min_value": 0, "help_text": "Fewest worker processes; null: the concurrency. "
@@ -67,7 +77,7 @@ class ProcessorSerializer(PlatformSerializer):
 
 
 class TaskSerializer(PlatformSerializer):
-    gitrepo = RedactedUrlField(max_length=500, allow_blank=True, required=False)
+    gitrepo = RepositoryUrlField(max_length=500, allow_blank=True, required=False)
 
     class Meta:
         model = Task
