@@ -60,7 +60,8 @@ class ProcessorSerializer(PlatformSerializer):
         ]
         read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS, *SCALED_FIELDS]
         extra_kwargs = {
-            "password": {"help_text": "Name of the secret given to this processor's runner."},
+            "password": {"help_text": "Name of the secret given to this processor's runner. Setting or changing "
+                         "it, or the code of a processor that has one, needs ATTACH_SECRET."},
             "concurrency": {"min_value": 1},
             "min_concurrency": {"min_value": 0, "help_text": "Fewest worker processes; null: the concurrency. "
                                 "Shown as the bound in effect. 0 needs scale_to_zero."},
@@ -164,3 +165,10 @@ class SecretSerializer(PlatformSerializer):
         model = ProcessorSecret
         fields = [*BASE_FIELDS, "value"]
         read_only_fields = BASE_READ_ONLY
+
+
+class SecretAttachSerializer(serializers.Serializer):
+    secret = serializers.SlugRelatedField(
+        slug_field="name", queryset=ProcessorSecret.objects.all(), allow_null=True,
+        help_text="Name of the secret to give the processor's runner; null takes it away.",
+    )
