@@ -44,6 +44,9 @@ for _single, _plural in EXTRA_OBJECTS:
     if _plural:
         EXTRA_RIGHTS.append(f"LS_{_plural}")
 
+# Giving a processor's runner a secret is an admin's act, apart from creating or changing processors.
+EXTRA_RIGHTS.append("ATTACH_SECRET")
+
 ALL_RIGHTS = SPEC_RIGHTS + [r for r in EXTRA_RIGHTS if r not in SPEC_RIGHTS]
 
 Right = models.TextChoices("Right", [(name, name) for name in ALL_RIGHTS])

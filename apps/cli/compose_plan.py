@@ -131,11 +131,21 @@ def apply(client: ApiClient, changes: list[Change], progress: Callable[[int, int
         progress(index, len(changes), change)
 
 
+_SCP_WITH_PASSWORD = re.compile(r"^[^@/]+:[^@/]*@(?P<rest>[^:/]+:.+)$")
+_SSH_SCHEMES = {"ssh", "git+ssh", "ssh+git"}
+
+
 def redact(url: str) -> str:
-    """The URL as the server shows it: credentials replaced by ``***``."""
+    """The URL as the server shows it: credentials replaced by ``***`` (a bare ssh user
+    name, ``ssh://git@host/x``, is not a credential and stays)."""
+    scp = _SCP_WITH_PASSWORD.match(url) if "://" not in url else None
+    if scp:
+        return f"***@{scp.group('rest')}"
     parts = urlsplit(url)
     if parts.scheme and "@" in parts.netloc:
-        host = parts.netloc.rsplit("@", 1)[1]
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        if parts.scheme.lower() in _SSH_SCHEMES and ":" not in userinfo:
+            return url
         return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
     return url
 

@@ -1,5 +1,6 @@
 """The processors API: processors (and their start/stop/pause/resume/restart), tasks,
-arguments, sockets, plugs, gates, works, trusted repositories and secrets.
+arguments, sockets, plugs, gates, works, trusted repositories and secrets. Attaching a
+secret to a processor (``POST /api/processors/{id}/secret/``) needs ATTACH_SECRET.
 
 The processor endpoints ``mount``, ``run``, ``cancel`` and ``code`` are reserved for the
 engine's API and are not defined here.
@@ -47,6 +48,7 @@ class ProcessorViewSet(CrudViewSet):
         "pause": Right.PAUSE_PROCESSOR,
         "resume": Right.RESUME_PROCESSOR,
         "restart": Right.START_PROCESSOR,
+        "secret": Right.ATTACH_SECRET,
     }
 
     def perform_create(self, serializer) -> None:
@@ -87,6 +89,17 @@ class ProcessorViewSet(CrudViewSet):
     @action(detail=True, methods=["post"])
     def restart(self, request, id=None):
         return self._operate("restart")
+
+    @extend_schema(request=s.SecretAttachSerializer, responses=s.ProcessorSerializer)
+    @action(detail=True, methods=["post"])
+    def secret(self, request, id=None):
+        """Give the processor's runner a secret, or take it away (``null``): ATTACH_SECRET."""
+        body = s.SecretAttachSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        processor = services.processor_secret_attach(
+            processor=self.get_object(), secret=body.validated_data["secret"], by=request.user
+        )
+        return Response(s.ProcessorSerializer(processor).data)
 
 
 class TaskViewSet(CrudViewSet):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 _SCP_LIKE = re.compile(r"^(?P<user>[^@/]+)@(?P<host>[^:/]+):(?P<path>.+)$")
 SCHEMES = {"https", "http", "ssh", "git", "git+ssh", "ssh+git", "file"}
@@ -48,12 +48,16 @@ def repo_redact(url: str) -> str:
     """Return ``url`` with credentials replaced by ``***``.
 
     ``https://user:pw@host/x`` and ``https://token@host/x`` become
-    ``https://***@host/x``; ``ssh://user:pw@host/x`` becomes ``ssh://***@host/x``.
-    A bare ssh user name (``ssh://git@host/x``, ``git@host:x``) is not a
-    secret and is kept. Everything else in the URL is unchanged.
+    ``https://***@host/x``; ``ssh://user:pw@host/x`` becomes ``ssh://***@host/x``
+    and ``user:pw@host:x`` becomes ``***@host:x``. A bare ssh user name
+    (``ssh://git@host/x``, ``git@host:x``) is not a secret and is kept.
+    Everything else in the URL is unchanged.
     """
     match = URL_USERINFO.match(url)
     if not match:
+        scp = _SCP_LIKE.match(url)
+        if scp and ":" in scp.group("user"):
+            return f"***@{url[scp.start('host'):]}"
         return url
     scheme = match.group("scheme")[:-3].lower()
     userinfo = match.group("userinfo")
@@ -62,9 +66,41 @@ def repo_redact(url: str) -> str:
     return f"{match.group('scheme')}***@{url[match.end():]}"
 
 
+@dataclass(frozen=True)
+class RepoRemote:
+    """What git is given for a repository URL: ``url`` carries no secret (an ssh user name
+    stays in it, it is not one); ``username`` and ``password`` (clear, percent-decoded)
+    are handed to git per command, never written anywhere."""
+
+    url: str
+    username: str = ""
+    password: str = ""
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.username or self.password)
+
+
+def repo_split(url: str) -> RepoRemote:
+    """Split the credentials out of a repository URL (any scheme, and scp-like addresses)."""
+    url = url.strip()
+    scp = _SCP_LIKE.match(url)
+    if scp and "://" not in url:
+        user, _, password = scp.group("user").partition(":")
+        return RepoRemote(url=f"{user}@{url[scp.start('host'):]}", password=password)
+    match = URL_USERINFO.match(url)
+    if not match:
+        return RepoRemote(url=url)
+    user, _, password = match.group("userinfo").partition(":")
+    rest = url[match.end():]
+    if match.group("scheme")[:-3].lower() in SSH_SCHEMES:
+        return RepoRemote(url=f"{match.group('scheme')}{user}@{rest}", password=unquote(password))
+    return RepoRemote(url=f"{match.group('scheme')}{rest}", username=unquote(user), password=unquote(password))
+
+
 def repo_has_credentials(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.scheme and "@" in parts.netloc and parts.scheme in {"http", "https"})
+    """Whether the URL carries a secret (a password or token, not a bare ssh user name)."""
+    return repo_split(url).has_credentials
 
 
 def repo_public(url: str) -> str:
@@ -73,7 +109,7 @@ def repo_public(url: str) -> str:
     if parts.scheme and "@" in parts.netloc:
         host = parts.netloc.rsplit("@", 1)[1]
         return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return url
+    return repo_split(url).url  # an scp-like address loses its password, keeps its user
 
 
 def repo_trust_problem(url: str, rules: RuleSet) -> str | None:

@@ -25,13 +25,24 @@ from apps.processors.models import (
     TrustedRepository,
     Work,
 )
+from apps.processors.repositories import repo_redact
 
 MOUNT_FIELDS = ["mount_status", "mount_log", "mount_commit"]
 SCALE_FIELDS = ["min_concurrency", "max_concurrency", "drain_seconds", "scale_to_zero"]
 SCALED_FIELDS = ["current_concurrency", "last_scale_reason", "last_scaled"]
 
 
+class RepositoryUrlField(serializers.CharField):
+    """A git URL, written in full (the service stores its credentials encrypted) and shown
+    without them, whatever the row holds."""
+
+    def to_representation(self, value) -> str:
+        return repo_redact(str(value))
+
+
 class ProcessorSerializer(PlatformSerializer):
+    gitrepo = RepositoryUrlField(
+        max_length=500, help_text="Git URL. Credentials in it are stored encrypted and shown as ***.")
     backend = RedactedUrlField(max_length=200, allow_blank=True, required=False)
     current_concurrency = serializers.IntegerField(
         source="running_concurrency", read_only=True,
@@ -49,8 +60,8 @@ class ProcessorSerializer(PlatformSerializer):
         ]
         read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS, *SCALED_FIELDS]
         extra_kwargs = {
-            "gitrepo": {"help_text": "Git URL. Credentials in it are stored encrypted and shown as ***."},
-            "password": {"help_text": "Name of the secret given to this processor's runner."},
+            "password": {"help_text": "Name of the secret given to this processor's runner. Setting or changing "
+                         "it, or the code of a processor that has one, needs ATTACH_SECRET."},
             "concurrency": {"min_value": 1},
             "min_concurrency": {"min_value": 0, "help_text": "Fewest worker processes; null: the concurrency. "
                                 "Shown as the bound in effect. 0 needs scale_to_zero."},
@@ -67,7 +78,7 @@ class ProcessorSerializer(PlatformSerializer):
 
 
 class TaskSerializer(PlatformSerializer):
-    gitrepo = RedactedUrlField(max_length=500, allow_blank=True, required=False)
+    gitrepo = RepositoryUrlField(max_length=500, allow_blank=True, required=False)
 
     class Meta:
         model = Task
@@ -154,3 +165,10 @@ class SecretSerializer(PlatformSerializer):
         model = ProcessorSecret
         fields = [*BASE_FIELDS, "value"]
         read_only_fields = BASE_READ_ONLY
+
+
+class SecretAttachSerializer(serializers.Serializer):
+    secret = serializers.SlugRelatedField(
+        slug_field="name", queryset=ProcessorSecret.objects.all(), allow_null=True,
+        help_text="Name of the secret to give the processor's runner; null takes it away.",
+    )

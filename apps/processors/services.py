@@ -1,5 +1,7 @@
 """Writes on processors. A processor's repository must be trusted to be created or run;
 credentials inside its git URL are stored encrypted and only the redacted URL is shown.
+Giving a processor a secret (its ``password``) needs ATTACH_SECRET, and so does changing
+the code of a processor that holds one: that code reads the secret.
 """
 
 from __future__ import annotations
@@ -8,8 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.accounts.rights import Right
+from apps.accounts.selectors import user_has_right
 from apps.core.crypto import secret_decrypt, secret_encrypt
-from apps.core.errors import BadRequest
+from apps.core.errors import BadRequest, Forbidden
 from apps.core.models import Status
 from apps.core.services import audit_record, object_create, object_delete, object_update
 from apps.network.notify import control_publish_on_commit
@@ -56,7 +60,31 @@ def processor_create(*, by, fields: dict[str, Any]) -> Processor:
     fields = dict(fields)
     repository_check(url=fields.get("gitrepo", ""))
     fields.update(_repository_fields(fields["gitrepo"]))
+    if fields.get("password") is not None:
+        _attach_right_check(by=by, why="Attaching a secret to a processor")
     return object_create(model=Processor, by=by, fields=fields, audit=True)
+
+
+# What decides the code a processor runs. Whoever changes it on a processor that holds a
+# secret hands that secret to the new code, so it needs the right to attach the secret.
+CODE_FIELDS = ("gitrepo", "branch", "commit", "gittag", "module", "modulepath", "requirements")
+
+
+def _attach_right_check(*, by, why: str) -> None:
+    if not user_has_right(by, Right.ATTACH_SECRET):
+        message = f"{why} needs the {Right.ATTACH_SECRET} right."
+        raise Forbidden(message, detail={"password": [message]})
+
+
+def _secret_rights_check(*, processor: Processor, by, fields: dict[str, Any]) -> None:
+    """Refuse a change of the processor's secret, or of the code that reads it, to a user
+    without ATTACH_SECRET."""
+    if "password" in fields and fields["password"] != processor.password:
+        _attach_right_check(by=by, why="Attaching a secret to a processor or detaching it")
+    changed = [name for name in CODE_FIELDS if name in fields and fields[name] != getattr(processor, name)]
+    if processor.password_id and changed:
+        _attach_right_check(
+            by=by, why=f"Processor '{processor.name}' holds a secret: changing its code ({', '.join(changed)})")
 
 
 # Changing one of these re-places a running processor at once (a new plain concurrency
@@ -73,6 +101,7 @@ def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Pro
         fields.update(_repository_fields(fields["gitrepo"]))
     else:
         fields.pop("gitrepo", None)
+    _secret_rights_check(processor=processor, by=by, fields=fields)
     with transaction.atomic():
         processor = object_update(instance=processor, by=by, fields=fields, audit=True)
         if any(name in fields for name in SCALE_FIELDS):
@@ -88,6 +117,21 @@ def _bounds_apply(*, processor: Processor) -> None:
     placed = scaled_to_zero or processor.deployments.exists()
     if placed and processor.requested_status not in (Status.STOPPED, Status.REMOVED, Status.PAUSED):
         processor_place_if_needed(processor=processor, exact=True)
+
+
+def processor_secret_attach(*, processor: Processor, secret: ProcessorSecret | None, by) -> Processor:
+    """Give the processor's runner ``secret`` (None: take it away). Needs ATTACH_SECRET;
+    audited. Its workers get it when they next start (a restart applies it at once)."""
+    _attach_right_check(by=by, why="Attaching a secret to a processor")
+    with transaction.atomic():
+        before = processor.password
+        processor.password = secret
+        processor.full_clean()
+        processor.save(update_fields=["password", "lastupdated"])
+        text = (f"attached secret {secret.name} to processor {processor.name}" if secret
+                else f"detached secret {before.name if before else '(none)'} from processor {processor.name}")
+        audit_record(by=by, obj=processor, text=text, source="processors")
+    return processor
 
 
 def processor_repository_url(*, processor: Processor) -> str:

@@ -223,6 +223,8 @@ def _processor_only():
 
 for _verb in ("start", "stop", "pause", "resume", "restart"):
     EXTRA[("processor", _verb)] = _processor_only
+EXTRA[("processor", "secret")] = lambda: (
+    make_processor(), {}, {"secret": ProcessorSecret.objects.create(name=unique("sec"), ciphertext="x").name})
 
 # Endpoints whose success needs more than the database (a broker, a git server): the matrix
 # checks the permission only, with input the endpoint refuses (4xx, not 401/403) once the

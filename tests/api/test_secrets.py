@@ -52,7 +52,7 @@ def test_no_list_or_object_shows_a_secret(secrets_everywhere, alice_api, bob):
     raw_token = bearer(bob)["HTTP_AUTHORIZATION"].split()[1]
     stored = [Processor.objects.get(name="proc1").gitrepo_secret, ProcessorSecret.objects.get(name="db").ciphertext]
     forbidden = [*SECRETS, raw_token, *stored]
-    for prefix, _viewset, basename in router.registry:
+    for prefix, _viewset, _basename in router.registry:
         if prefix in ("auth", "runs"):
             continue
         listing = alice_api.get(f"/api/{prefix}/", {"rows": 1000})
@@ -63,3 +63,40 @@ def test_no_list_or_object_shows_a_secret(secrets_everywhere, alice_api, bob):
         leaked = [secret for secret in forbidden if secret in text]
         assert leaked == [], f"{prefix} shows {leaked}"
         assert '"digest"' not in text and '"ciphertext"' not in text and '"gitrepo_secret"' not in text
+
+
+# Credentials in every kind of repository URL: stored encrypted, shown and logged redacted.
+CREDENTIAL_URLS = [
+    ("ssh://deploy:ssh-pa55word@git.example/acme/r.git", "ssh://***@git.example/acme/r.git"),
+    ("git://joe:git-pa55word@git.example/acme/r.git", "git://***@git.example/acme/r.git"),
+    ("deploy:scp-pa55word@git.example:acme/r.git", "***@git.example:acme/r.git"),
+    ("http://joe:http-pa55word@git.example/acme/r.git", "http://***@git.example/acme/r.git"),
+]
+
+
+@pytest.mark.parametrize(("url", "shown"), CREDENTIAL_URLS)
+def test_credentials_of_any_url_are_stored_encrypted_and_shown_redacted(api_as, url, shown):
+    from apps.core.crypto import secret_decrypt
+    from tests.fixtures.api import make_user
+
+    TrustedRepository.objects.create(name="all", pattern="*")
+    creator = api_as(make_user("ADD_PROCESSOR", "READ_PROCESSOR", "LS_PROCESSORS"))
+    created = creator.post("/api/processors/", {"name": "p", "module": "acme.mod", "gitrepo": url}, format="json")
+    assert created.status_code == 201, created.content
+    shown_everywhere = [created.content, creator.get(f"/api/processors/{created.json()['id']}/").content,
+                        creator.get("/api/processors/").content]
+    assert all(b"pa55word" not in body for body in shown_everywhere)
+    assert created.json()["gitrepo"] == shown
+    processor = Processor.objects.get(name="p")
+    assert processor.gitrepo == shown and "pa55word" not in processor.gitrepo_secret
+    assert secret_decrypt(processor.gitrepo_secret) == url
+
+
+def test_refusals_do_not_echo_the_credentials(alice_api):
+    TrustedRepository.objects.create(name="acme", pattern="https://github.com/acme/*")
+    for url in ("deploy:scp-pa55word@git.example:evil/r.git", "ftp://joe:ftp-pa55word@git.example/r.git",
+                "ssh://deploy:ssh-pa55word@evil.example/r.git"):
+        refused = alice_api.post("/api/processors/", {"name": "p", "module": "m", "gitrepo": url}, format="json")
+        assert refused.status_code == 400
+        assert b"pa55word" not in refused.content, refused.content
+    assert not Processor.objects.exists()

@@ -96,3 +96,7 @@ def test_differences_ignore_what_the_server_does_not_show_and_ids_for_names():
 def test_credentials_are_compared_as_the_server_shows_them():
     assert redact("https://user:pw@host/x.git") == "https://***@host/x.git"
     assert redact("file:///srv/repo") == "file:///srv/repo"
+    assert redact("ssh://deploy:pw@host/x.git") == "ssh://***@host/x.git"
+    assert redact("ssh://git@host/x.git") == "ssh://git@host/x.git"
+    assert redact("deploy:pw@host:acme/x.git") == "***@host:acme/x.git"
+    assert redact("git@host:acme/x.git") == "git@host:acme/x.git"

@@ -13,11 +13,16 @@ Invariants:
 - the warm path (commit known from a full SHA or from a fresh ``refs.json``
   entry, checkout ready) starts no process and touches no network;
 - credentials never reach ``log`` or an error message: URLs and git's stderr
-  go through :func:`repo_redact` / :func:`text_redact` first.
+  go through :func:`repo_redact` / :func:`text_redact` first;
+- credentials never reach the checkout, git's command line or a credential store:
+  git gets the URL without them (that is what ``.git/config`` records) and asks for
+  them through a per-command askpass script that reads them from its environment
+  (:func:`_git_remote`), with every configured credential helper turned off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,15 +30,15 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import quote
 
 import git as gitpython
 
 from apps.processors.repositories import URL_USERINFO as _URL_USERINFO
-from apps.processors.repositories import repo_redact
+from apps.processors.repositories import repo_redact, repo_split
 
 from .errors import MountError
 
@@ -62,12 +67,9 @@ def text_redact(text: str, *, url: str) -> str:
 
     Used on git's stderr, which may echo the URL (possibly re-encoded).
     """
-    secrets: set[str] = set()
-    match = _URL_USERINFO.match(url)
-    if match and repo_redact(url) != url:
-        for part in match.group("userinfo").split(":"):
-            if len(part) >= 4:
-                secrets.update({part, unquote(part)})
+    remote = repo_split(url)
+    secrets = {part for part in (remote.username, remote.password) if len(part) >= 4}
+    secrets |= {quote(part, safe="") for part in secrets}
 
     def _sub(found: re.Match[str]) -> str:
         return repo_redact(found.group(0) + "x")[:-1]
@@ -130,7 +132,7 @@ def _url_validate(url: str) -> None:
     redacted = repo_redact(url)
     if not url or url.startswith("-") or any(ch.isspace() for ch in url):
         raise MountError(stage="clone", message=f"invalid repository URL {redacted!r}")
-    if _SCP_LIKE.match(url):
+    if _SCP_LIKE.match(repo_split(url).url):
         return
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in _ALLOWED_SCHEMES:
@@ -180,12 +182,57 @@ def _ref_cache_put(*, repo_dir: Path, ref: str | None, commit: str) -> None:
     os.replace(tmp, path)
 
 
-def _git_env() -> dict[str, str]:
-    """Extra environment for git: never prompt for credentials, never hang on ssh."""
+def _git_env(*, ssh_password: bool = False) -> dict[str, str]:
+    """Extra environment for git: never prompt on a terminal, never hang on ssh (an ssh
+    password, when one is given, comes from the askpass script only)."""
     env = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"}
     if "GIT_SSH_COMMAND" not in os.environ and "GIT_SSH" not in os.environ:
-        env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        batch = "-o BatchMode=no -o NumberOfPasswordPrompts=1" if ssh_password else "-o BatchMode=yes"
+        env["GIT_SSH_COMMAND"] = f"ssh {batch}"
     return env
+
+
+# Answers git's (and ssh's) prompts from the environment it is started with; a host-key
+# question is answered "no" so a password is never typed into it.
+ASKPASS_SCRIPT = """#!/bin/sh
+case "$1" in
+  Username*) printf '%s\\n' "$ELASTICCODE_GIT_USERNAME" ;;
+  *yes/no*|*fingerprint*) echo no ;;
+  *) printf '%s\\n' "$ELASTICCODE_GIT_PASSWORD" ;;
+esac
+"""
+
+
+def _credential_env(*, username: str, password: str, askpass: Path) -> dict[str, str]:
+    """Environment that hands the credentials to this one git command: the askpass script
+    answers git's and ssh's prompts, and no credential helper may store or supply any."""
+    return {
+        "GIT_ASKPASS": str(askpass), "SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force",
+        "ELASTICCODE_GIT_USERNAME": username, "ELASTICCODE_GIT_PASSWORD": password,
+        "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "credential.helper", "GIT_CONFIG_VALUE_0": "",
+    }
+
+
+@contextlib.contextmanager
+def _git_remote(url: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """``(url for git, environment)`` for one git command on ``url``.
+
+    The URL has no credentials (it is what ``git clone`` records in ``.git/config``);
+    they travel in the environment of that command only, read by an askpass script that
+    lives in a private directory for the command's duration.
+    """
+    remote = repo_split(url)
+    is_ssh = "://" not in remote.url or remote.url.split("://", 1)[0].lower() in {"ssh", "git+ssh", "ssh+git"}
+    env = _git_env(ssh_password=is_ssh and bool(remote.password))
+    if not remote.has_credentials:
+        yield remote.url, env
+        return
+    with tempfile.TemporaryDirectory(prefix="elasticcode-askpass-") as private:
+        askpass = Path(private) / "askpass"
+        askpass.write_text(ASKPASS_SCRIPT, encoding="utf-8")
+        askpass.chmod(0o700)
+        env.update(_credential_env(username=remote.username, password=remote.password, askpass=askpass))
+        yield remote.url, env
 
 
 def _git_stderr(exc: Exception, *, url: str) -> str:
@@ -202,9 +249,8 @@ def _git_stderr(exc: Exception, *, url: str) -> str:
 def _ls_remote(*, url: str, repo_dir: Path) -> dict[str, str]:
     """Map every remote ref name (plus ``HEAD``) to its commit SHA."""
     try:
-        out = gitpython.Git(str(repo_dir)).ls_remote(
-            "--", url, env=_git_env(), kill_after_timeout=120
-        )
+        with _git_remote(url) as (remote_url, env):
+            out = gitpython.Git(str(repo_dir)).ls_remote("--", remote_url, env=env, kill_after_timeout=120)
     except (gitpython.GitCommandError, OSError) as exc:
         raise MountError(
             stage="clone",
@@ -286,7 +332,8 @@ def _clone_into(*, url: str, rev: str, target: Path, log: Log) -> str:
     """Clone ``url`` into ``target`` at ``rev``; returns the full commit SHA."""
     log(f"cloning {repo_redact(url)}")
     try:
-        repo = gitpython.Repo.clone_from(url, str(target), no_checkout=True, env=_git_env())
+        with _git_remote(url) as (remote_url, env):
+            repo = gitpython.Repo.clone_from(remote_url, str(target), no_checkout=True, env=env)
     except (gitpython.GitCommandError, OSError) as exc:
         raise MountError(
             stage="clone",
