@@ -8,6 +8,7 @@ import dj_database_url
 
 from apps.engine.redis_capped import broker_transport
 from flowsite.env import (
+    encryption_key,
     env_bool,
     env_float,
     env_int,
@@ -22,6 +23,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = state_dir()
 
 SECRET_KEY = secret_key()
+# Encrypts stored secrets (apps/core/crypto.py); values stored under the SECRET_KEY-derived
+# key of earlier versions are still read.
+ENCRYPTION_KEY = encryption_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
