@@ -14,6 +14,7 @@ from flowsite.env import (
     env_int,
     env_list,
     env_str,
+    path_mode_set,
     secret_key,
     state_dir,
 )
@@ -90,6 +91,7 @@ def _database() -> dict:
     url = env_str("DATABASE_URL", f"sqlite:///{STATE_DIR / 'elasticcode.sqlite3'}")
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        sqlite_private(str(config["NAME"]))
         # WAL lets the web process read while a worker writes; IMMEDIATE avoids
         # "database is locked" upgrades from read to write transactions.
         config["OPTIONS"] = {
@@ -98,6 +100,17 @@ def _database() -> dict:
             "timeout": 20,
         }
     return config
+
+
+def sqlite_private(name: str) -> None:
+    """Create the database file 0600 before SQLite does (with 0644); its -wal and -shm
+    files take the same mode."""
+    if not name or name.startswith((":", "file:")):
+        return
+    path = Path(name)
+    if path.parent.is_dir():
+        path.touch(mode=0o600, exist_ok=True)
+        path_mode_set(path, 0o600)
 
 
 DATABASES = {"default": _database()}
@@ -188,6 +201,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Processors: where mounts live and which repositories may be used.
 MOUNT_ROOT = Path(env_str("MOUNT_ROOT", str(STATE_DIR / "mounts")))
 ALLOW_FILE_REPOSITORIES = env_bool("ALLOW_FILE_REPOSITORIES", False)
+# The interpreter processors' virtualenvs are built from (empty: the platform's own). The
+# runner user must be able to run it: not one under a private home such as /root.
+MOUNT_PYTHON = env_str("MOUNT_PYTHON", "")
+# Workers running as root start user code as this unprivileged user (apps/engine/runner_user.py).
+RUNNER_USER = env_str("RUNNER_USER", "elasticcode-runner")
 
 ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
 
