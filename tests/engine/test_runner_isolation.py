@@ -16,12 +16,14 @@ import pytest
 from django.conf import settings
 
 from apps.calls.models import CallState
+from apps.engine import worker as worker_module
 from apps.engine.dispatch import call_submit
 from apps.engine.mounting import processor_mount
 from apps.engine.runner_client import runner_script_path
 from apps.engine.runner_user import runner_user_can_run, runner_user_resolve
+from apps.engine.worker import worker_protect
 from apps.network.models import Queue
-from apps.processors.models import Socket, TrustedRepository
+from apps.processors.models import Processor, Socket, TrustedRepository
 from apps.processors.services import processor_create
 from tests.fixtures.engine import call_wait
 
@@ -119,3 +121,15 @@ def test_a_function_reaches_neither_the_workers_environment_nor_the_state_folder
     for name in private_files:
         assert found[name] == refused, name
     assert settings.SECRET_KEY not in str(found) and settings.ENCRYPTION_KEY not in str(found)
+
+
+def test_when_user_code_cannot_run_as_the_runner_user_the_worker_says_so_loudly(
+        settings, example_mount, monkeypatch, caplog):
+    undumpable = []
+    monkeypatch.setattr(worker_module, "process_undumpable", lambda: undumpable.append(True) or True)
+    settings.RUNNER_USER = "no-such-elasticcode-user"
+    processor = Processor(name="loud")
+    assert worker_protect(processor=processor, mount=example_mount) is None
+    assert undumpable == [True], "the worker is non-dumpable in every case"
+    assert "SECURITY WARNING" in caplog.text and "loud" in caplog.text
+    assert ("does not exist" if os.geteuid() == 0 else "not root") in caplog.text
