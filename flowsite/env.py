@@ -59,20 +59,56 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def state_dir() -> Path:
-    """The local state folder: generated secret key, embedded database and Redis."""
+    """The local state folder: generated keys, embedded database and Redis, logs, mounts.
+
+    Mode 0711: other users (the runner user among them) may pass through it to the mounts
+    but not list it; what it holds is private (see ``private_file``).
+    """
     base = Path(__file__).resolve().parent.parent
     path = Path(os.environ.get("ELASTICCODE_STATE_DIR", base / ".state"))
     path.mkdir(parents=True, exist_ok=True)
+    path_mode_set(path, 0o711)
     return path
+
+
+def path_mode_set(path: Path, mode: int) -> None:
+    """chmod a file or folder this process owns; leave others' (an operator's choice) alone."""
+    try:
+        if path.stat().st_uid == os.geteuid():
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
+def private_file(path: Path, generate) -> str:
+    """The stripped text of ``path``; created first (mode 0600) with ``generate()``.
+
+    Concurrent first starts agree on one value: the new file is written aside and linked
+    into place, which fails for all but the first.
+    """
+    if not path.exists():
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(generate())
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+    path_mode_set(path, 0o600)
+    return path.read_text().strip()
 
 
 def secret_key() -> str:
     """SECRET_KEY from the environment, else generated once into the state folder."""
-    configured = env_str("SECRET_KEY")
-    if configured:
-        return configured
-    key_file = state_dir() / "secret_key"
-    if not key_file.exists():
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    return env_str("SECRET_KEY") or private_file(state_dir() / "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def encryption_key() -> str:
+    """ENCRYPTION_KEY (the key for secrets at rest) from the environment, else generated once
+    into the state folder. Kept apart from SECRET_KEY: whoever learns the signing key cannot
+    read stored secrets with it."""
+    return env_str("ENCRYPTION_KEY") or private_file(state_dir() / "encryption_key",
+                                                     lambda: secrets.token_urlsafe(32))

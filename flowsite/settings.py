@@ -8,11 +8,13 @@ import dj_database_url
 
 from apps.engine.redis_capped import broker_transport
 from flowsite.env import (
+    encryption_key,
     env_bool,
     env_float,
     env_int,
     env_list,
     env_str,
+    path_mode_set,
     secret_key,
     state_dir,
 )
@@ -22,6 +24,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = state_dir()
 
 SECRET_KEY = secret_key()
+# Encrypts stored secrets (apps/core/crypto.py); values stored under the SECRET_KEY-derived
+# key of earlier versions are still read.
+ENCRYPTION_KEY = encryption_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -86,6 +91,7 @@ def _database() -> dict:
     url = env_str("DATABASE_URL", f"sqlite:///{STATE_DIR / 'elasticcode.sqlite3'}")
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        sqlite_private(str(config["NAME"]))
         # WAL lets the web process read while a worker writes; IMMEDIATE avoids
         # "database is locked" upgrades from read to write transactions.
         config["OPTIONS"] = {
@@ -94,6 +100,17 @@ def _database() -> dict:
             "timeout": 20,
         }
     return config
+
+
+def sqlite_private(name: str) -> None:
+    """Create the database file 0600 before SQLite does (with 0644); its -wal and -shm
+    files take the same mode."""
+    if not name or name.startswith((":", "file:")):
+        return
+    path = Path(name)
+    if path.parent.is_dir():
+        path.touch(mode=0o600, exist_ok=True)
+        path_mode_set(path, 0o600)
 
 
 DATABASES = {"default": _database()}
@@ -184,6 +201,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Processors: where mounts live and which repositories may be used.
 MOUNT_ROOT = Path(env_str("MOUNT_ROOT", str(STATE_DIR / "mounts")))
 ALLOW_FILE_REPOSITORIES = env_bool("ALLOW_FILE_REPOSITORIES", False)
+# The interpreter processors' virtualenvs are built from (empty: the platform's own). The
+# runner user must be able to run it: not one under a private home such as /root.
+MOUNT_PYTHON = env_str("MOUNT_PYTHON", "")
+# Workers running as root start user code as this unprivileged user (apps/engine/runner_user.py).
+RUNNER_USER = env_str("RUNNER_USER", "elasticcode-runner")
 
 ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
 

@@ -1,7 +1,11 @@
 """Symmetric encryption for secrets at rest (processor secrets, credentials in git URLs).
 
-The key is derived from SECRET_KEY; rotating SECRET_KEY makes stored secrets unreadable,
-which ``secret_decrypt`` reports as a clear error.
+The key is derived from ENCRYPTION_KEY, kept apart from SECRET_KEY so that the signing key
+alone reads no stored secret. Values stored before ENCRYPTION_KEY existed were encrypted
+under a key derived from SECRET_KEY; they are still read (MultiFernet tries the current key
+first), and every value written from now on uses the current key. Rotating
+ENCRYPTION_KEY makes stored secrets unreadable, which ``secret_decrypt`` reports as a clear
+error.
 """
 
 from __future__ import annotations
@@ -9,17 +13,22 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 
 class SecretUnreadable(Exception):
-    """A stored secret cannot be decrypted with the current SECRET_KEY."""
+    """A stored secret cannot be decrypted with the current ENCRYPTION_KEY."""
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"elasticcode-secrets:{settings.SECRET_KEY}".encode()).digest()
+def _derived(material: str) -> Fernet:
+    digest = hashlib.sha256(f"elasticcode-secrets:{material}".encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _fernet() -> MultiFernet:
+    """Encrypts with ENCRYPTION_KEY; decrypts with it or, for older rows, with SECRET_KEY's."""
+    return MultiFernet([_derived(settings.ENCRYPTION_KEY), _derived(settings.SECRET_KEY)])
 
 
 def secret_encrypt(clear: str) -> str:
@@ -30,4 +39,4 @@ def secret_decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
-        raise SecretUnreadable("a stored secret cannot be read: was SECRET_KEY changed?") from None
+        raise SecretUnreadable("a stored secret cannot be read: was ENCRYPTION_KEY changed?") from None

