@@ -19,12 +19,12 @@ ROWS = 50
 FIELDS_SQL = """
 INSERT INTO call (id, name, status, requested_status, enabled, created, lastupdated, state, tracking,
                   taskparent, resultid, celeryid, argument, task_id, socket_id, started, finished,
-                  arguments, result, error, log, commit, hops, attempts)
+                  arguments, result, error, log, commit, hops, attempts, queue)
 SELECT gen_random_uuid(), 'bench.api', 'ready', 'ready', true,
        now() - g * interval '1 second', now() - g * interval '1 second',
        CASE WHEN g %% 10 = 0 THEN 'failed' ELSE 'finished' END, gen_random_uuid(), '', '', '', '',
        %(task)s, %(socket)s, now() - g * interval '1 second', now() - g * interval '1 second' + interval '5 ms',
-       '{"args": [1], "kwargs": {}}'::jsonb, '1'::jsonb, '', 'a line of output', 'c0ffee', 0, 1
+       '{"args": [1], "kwargs": {}}'::jsonb, '1'::jsonb, '', 'a line of output', 'c0ffee', 0, 1, 'bench.api'
 FROM generate_series(1, %(count)s) AS g
 """
 

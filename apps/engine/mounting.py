@@ -8,6 +8,9 @@ processor so the pages and the API can say what happened and why.
 from __future__ import annotations
 
 import logging
+import os
+import stat
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -47,9 +50,29 @@ def processor_ref(processor: Processor) -> str | None:
     return processor.commit or processor.gittag or processor.branch or None
 
 
+SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
+
+
+def _others_can_run(path: Path) -> bool:
+    """Whether a user other than the owner can reach and execute ``path`` (every folder
+    above it searchable by others, the file executable by others)."""
+    try:
+        target = path.resolve(strict=True)
+        folders_ok = all(os.stat(folder).st_mode & stat.S_IXOTH for folder in target.parents)
+        return folders_ok and bool(os.stat(target).st_mode & stat.S_IXOTH)
+    except OSError:
+        return False
+
+
 def mount_python() -> Path | None:
-    """The base interpreter of processors' virtualenvs (MOUNT_PYTHON), or the platform's own."""
-    return Path(settings.MOUNT_PYTHON) if settings.MOUNT_PYTHON else None
+    """The base interpreter of processors' virtualenvs: MOUNT_PYTHON; else, when this process
+    runs as root and the runner user could not execute the platform's own interpreter (a
+    pyenv under /root, say), the system's python3; else the platform's own (None)."""
+    if settings.MOUNT_PYTHON:
+        return Path(settings.MOUNT_PYTHON)
+    if os.geteuid() != 0 or not settings.RUNNER_USER or _others_can_run(Path(sys.executable)):
+        return None
+    return next((Path(name) for name in SYSTEM_PYTHONS if _others_can_run(Path(name))), None)
 
 
 def _introspect_user(*, processor: Processor, mount: Mount) -> RunnerUser | None:
