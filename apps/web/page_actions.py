@@ -14,14 +14,8 @@ from typing import Any
 
 from django import forms
 
-from apps.accounts.selectors import user_has_right
-from apps.core.errors import BadRequest, Forbidden, PlatformError
-
-
-def right_require(user, right: str) -> None:
-    """Forbidden, with the API's message, unless the user holds ``right``."""
-    if not user_has_right(user, right):
-        raise Forbidden(f"You need the {right} right to do this.")
+from apps.accounts.permissions import right_require
+from apps.core.errors import BadRequest, PlatformError
 
 
 @dataclass(frozen=True)
