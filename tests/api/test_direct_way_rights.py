@@ -140,3 +140,61 @@ def test_a_deployer_cannot_change_or_delete_a_plug_without_the_rights(api_as, tw
     assert not outcomes["admin:e2"]["ok"] and "You need the DELETE_PLUG right" in outcomes["admin:e2"]["error"]
     assert Plug.objects.get(pk=kept.pk).type == "RESULT"
     assert Plug.objects.filter(pk=gone.pk).exists()
+
+
+# --- 2. a schedule runs tasks: it needs RUN_TASK ----------------------------------------
+
+def socket_body(**schedule) -> dict:
+    processor = Processor.objects.get(name="adminproc")
+    return {"name": "every2s", "processor": processor.name, "task": "dangerous",
+            "queue": make_queue().name, **schedule}
+
+
+def scheduled_tasks() -> int:
+    return PeriodicTask.objects.filter(name__startswith="socket:").count()
+
+
+def test_add_socket_alone_cannot_create_a_scheduled_socket(api_as, admins_socket):
+    attacker = api_as(make_user("ADD_SOCKET"))
+    response = attacker.post("/api/sockets/", socket_body(schedule_type="INTERVAL", interval=2, scheduled=True),
+                             format="json")
+    assert response.status_code == 403, response.content
+    assert "You need the RUN_TASK right" in response.json()["message"]
+    assert not Socket.objects.filter(name="every2s").exists() and scheduled_tasks() == 0
+
+
+def test_add_socket_alone_still_creates_a_socket_with_no_schedule(api_as, admins_socket):
+    response = api_as(make_user("ADD_SOCKET")).post("/api/sockets/", socket_body(), format="json")
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("change", [
+    {"schedule_type": "INTERVAL", "interval": 2, "scheduled": True},
+    {"interval": 2},
+    {"data": {"args": ["rm -rf"]}},
+    {"task": "dangerous"},
+])
+def test_update_socket_alone_cannot_set_or_change_a_schedule(api_as, admins_socket, change):
+    if "schedule_type" not in change:  # the admin's socket already runs every hour
+        Socket.objects.filter(pk=admins_socket.pk).update(schedule_type="INTERVAL", interval=3600, scheduled=True)
+    before = Socket.objects.values().get(pk=admins_socket.pk)
+    attacker = api_as(make_user("UPDATE_SOCKET"))
+    response = attacker.patch(f"/api/sockets/{admins_socket.pk}/", change, format="json")
+    assert response.status_code == 403, response.content
+    assert "You need the RUN_TASK right" in response.json()["message"]
+    assert Socket.objects.values().get(pk=admins_socket.pk) == before and scheduled_tasks() == 0
+
+
+def test_update_socket_alone_may_remove_a_schedule_or_edit_a_description(api_as, admins_socket):
+    Socket.objects.filter(pk=admins_socket.pk).update(schedule_type="INTERVAL", interval=3600, scheduled=True)
+    editor = api_as(make_user("UPDATE_SOCKET"))
+    assert editor.patch(f"/api/sockets/{admins_socket.pk}/", {"description": "hi"}, format="json").status_code == 200
+    assert editor.patch(f"/api/sockets/{admins_socket.pk}/", {"schedule_type": ""}, format="json").status_code == 200
+
+
+def test_with_run_task_a_socket_may_be_scheduled(api_as, admins_socket):
+    scheduler = api_as(make_user("ADD_SOCKET", "RUN_TASK"))
+    response = scheduler.post("/api/sockets/", socket_body(schedule_type="INTERVAL", interval=2, scheduled=True),
+                              format="json")
+    assert response.status_code == 201, response.content
+    assert scheduled_tasks() == 1
