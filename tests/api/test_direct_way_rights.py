@@ -11,7 +11,7 @@ from django_celery_beat.models import PeriodicTask
 
 from apps.network.models import Queue
 from apps.processors.models import Plug, Processor, Socket
-from tests.factories import make_plug, make_processor, make_queue, make_socket, make_task, unique
+from tests.factories import make_call, make_plug, make_processor, make_queue, make_socket, make_task, unique
 from tests.fixtures.api import make_user
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,34 @@ def test_with_run_task_a_socket_may_be_scheduled(api_as, admins_socket):
                               format="json")
     assert response.status_code == 201, response.content
     assert scheduled_tasks() == 1
+
+
+# --- 3. LS_CALLS lists calls without what they carried and made ---------------------------
+
+SECRET = "sk-live-the-function-returned-this"
+
+
+@pytest.fixture
+def secret_call():
+    return make_call(arguments={"args": [SECRET]}, result={"token": SECRET}, error=f"failed with {SECRET}",
+                     log=f"printed {SECRET}", state="finished")
+
+
+def test_ls_calls_alone_lists_calls_without_arguments_result_error_or_log(api_as, secret_call):
+    response = api_as(make_user("LS_CALLS")).get("/api/calls/")
+    assert response.status_code == 200, response.content
+    (row,) = response.json()["results"]
+    assert row["id"] == str(secret_call.pk) and row["state"] == "finished"
+    assert not {"arguments", "result", "error", "log"} & set(row)
+    assert SECRET not in response.content.decode()
+
+
+def test_ls_calls_alone_cannot_read_one_call(api_as, secret_call):
+    response = api_as(make_user("LS_CALLS")).get(f"/api/calls/{secret_call.pk}/")
+    assert response.status_code == 403 and SECRET not in response.content.decode()
+
+
+def test_with_read_call_the_list_carries_the_content(api_as, secret_call):
+    response = api_as(make_user("LS_CALLS", "READ_CALL")).get("/api/calls/")
+    (row,) = response.json()["results"]
+    assert row["result"] == {"token": SECRET} and row["log"] == f"printed {SECRET}"
