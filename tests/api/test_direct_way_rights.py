@@ -229,3 +229,10 @@ def test_with_read_call_the_list_carries_the_content(api_as, secret_call):
     response = api_as(make_user("LS_CALLS", "READ_CALL")).get("/api/calls/")
     (row,) = response.json()["results"]
     assert row["result"] == {"token": SECRET} and row["log"] == f"printed {SECRET}"
+
+
+# --- 4. the live path's stats need a right ---------------------------------------------------
+
+def test_a_user_with_no_rights_cannot_read_the_live_stats(api_as):
+    response = api_as(make_user("LS_PROCESSORS")).get("/api/live/stats/")
+    assert (response.status_code, response.json()["message"]) == (403, "You need the LS_METRICS right to do this.")
