@@ -19,6 +19,19 @@ def required_right(view) -> str | None:
     return rights.get(action)
 
 
+def right_require(user, right: str, *, to: str = "do this") -> None:
+    """Forbidden, with the API's message, unless the user holds ``right`` (``AUTHENTICATED``:
+    any logged-in user). For the checks a view's one declared right cannot make: a deploy's
+    objects, a socket's schedule, a page's actions."""
+    # Imported here: apps.core.errors imports DRF's views, whose settings import this module.
+    from apps.core.errors import Forbidden
+
+    if right == AUTHENTICATED and user.is_authenticated:
+        return
+    if not user_has_right(user, right):
+        raise Forbidden(f"You need the {right} right to {to}.")
+
+
 class HasRight(BasePermission):
     """Deny by default: a view whose action declares no right is refused to everyone."""
 

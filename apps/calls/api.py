@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
-from apps.accounts.rights import crud_rights
+from apps.accounts.rights import Right, crud_rights
+from apps.accounts.selectors import user_has_right
 from apps.calls import serializers as s
 from apps.calls import services
 from apps.calls.models import Call, Event, MetricSample
@@ -13,6 +15,8 @@ from apps.core.filters import filterset_for
 from apps.core.viewsets import PlatformViewSet, ReadOnlyViewSet
 
 
+@extend_schema_view(list=extend_schema(
+    description="Calls, newest first. Their arguments, result, error and log only with READ_CALL."))
 class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin):
     queryset = Call.objects.select_related("socket", "node", "agent", "worker").order_by("-created")
     serializer_class = s.CallSerializer
@@ -21,6 +25,15 @@ class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     )
     ordering_fields = ["name", "created", "started", "finished", "state"]
     rights = crud_rights("CALL", "CALLS", actions=("list", "retrieve", "destroy"))
+
+    def get_serializer_class(self):
+        """The list leaves out what a call carried and made unless the user holds READ_CALL
+        (the schema documents the summary: what every lister gets)."""
+        if self.action == "list" and (
+            getattr(self, "swagger_fake_view", False) or not user_has_right(self.request.user, Right.READ_CALL)
+        ):
+            return s.CallSummarySerializer
+        return s.CallSerializer
 
     def perform_destroy(self, instance) -> None:
         services.call_delete(call=instance, by=self.request.user)

@@ -5,16 +5,27 @@ from __future__ import annotations
 from apps.calls.models import Call, Event, MetricSample
 from apps.core.serializers import PlatformSerializer
 
+# What a call carried and made: its input, its result or error, its printed output. They may
+# hold anything a function was given or returned (a secret too), so they need READ_CALL.
+CONTENT_FIELDS = ["arguments", "result", "error", "log"]
 
-class CallSerializer(PlatformSerializer):
+
+class CallSummarySerializer(PlatformSerializer):
+    """A call without its content: what LS_CALLS alone shows."""
+
     class Meta:
         model = Call
         fields = [
             "id", "name", "state", "tracking", "parent", "taskparent", "resultid", "celeryid",
             "argument", "task", "socket", "created", "lastupdated", "started", "finished",
-            "arguments", "result", "error", "log", "commit", "version", "node", "agent", "worker",
-            "hops", "attempts",
+            "commit", "version", "node", "agent", "worker", "hops", "attempts",
         ]
+        read_only_fields = fields
+
+
+class CallSerializer(CallSummarySerializer):
+    class Meta(CallSummarySerializer.Meta):
+        fields = [*CallSummarySerializer.Meta.fields, *CONTENT_FIELDS]
         read_only_fields = fields
 
 

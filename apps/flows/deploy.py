@@ -8,6 +8,12 @@ whose settings stay the socket's (set them with the API or ``flow update queue``
 this flow deployed before and the document no longer has are removed. Every object reports
 create, update or unchanged, or the error that stopped it; one object's error does not stop
 the others.
+
+A deploy needs the rights of the changes it makes, as if made one by one through the API:
+UPDATE_PROCESSOR for a processor's settings, ADD_QUEUE / UPDATE_QUEUE, ADD_SOCKET /
+UPDATE_SOCKET, RUN_TASK for a new or changed schedule, ADD_PLUG / UPDATE_PLUG / DELETE_PLUG.
+They are checked before the object is touched: a refused object reports the missing right
+as its error and is left as it was.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from apps.accounts.permissions import right_require
+from apps.accounts.rights import Right
 from apps.core.errors import BadRequest, PlatformError
 from apps.core.services import object_create, object_update
 from apps.flows.models import Flow, Version
 from apps.network.models import Queue, QueueType
 from apps.processors.models import Plug, Processor, Socket
+from apps.processors.schedules import schedule_write_runs_tasks
 from apps.processors.services import (
     plug_create,
     plug_delete,
@@ -46,13 +55,35 @@ def _error_text(error: Exception) -> str:
     return str(error)
 
 
+def _changes(current, fields: dict) -> dict:
+    return {k: v for k, v in fields.items() if getattr(current, k, None) != v}
+
+
 def _upsert(kind: str, name: str, current, fields: dict, create, update) -> tuple[Any, dict]:
     if current is None:
         return create(fields), _outcome(kind, name, "create")
-    changed = {k: v for k, v in fields.items() if getattr(current, k, None) != v}
+    changed = _changes(current, fields)
     if not changed:
         return current, _outcome(kind, name)
     return update(current, changed), _outcome(kind, name, "update")
+
+
+def _require_write(by, kind: str, name: str, *, new: bool, changed: bool, add: str, update: str) -> None:
+    """The API's right for creating the object (``new``) or changing it."""
+    if new:
+        right_require(by, add, to=f"create the {kind} '{name}'")
+    elif changed:
+        right_require(by, update, to=f"change the {kind} '{name}'")
+
+
+def _socket_fields(data: dict, settings: dict, processor: Processor, current: Socket | None) -> dict:
+    fields = {"processor": processor, "task": data.get("task"),
+              "interval": settings.get("interval") or None, "cron": settings.get("cron") or ""}
+    if fields["interval"] or fields["cron"]:
+        fields["schedule_type"] = "INTERVAL" if fields["interval"] else "CRON"
+    if current is not None and current.task.name == fields["task"]:
+        fields.pop("task")
+    return fields
 
 
 def _socket(node: dict, *, by) -> tuple[Socket, list[dict]]:
@@ -61,23 +92,29 @@ def _socket(node: dict, *, by) -> tuple[Socket, list[dict]]:
     processor = Processor.objects.filter(name=data.get("processor")).first()
     if not name or processor is None:
         raise BadRequest(f"Processor '{data.get('processor')}' does not exist; create it first.")
-    outcomes = []
     processor_fields = {k: settings[k] for k in PROCESSOR_SETTINGS if settings.get(k) not in (None, "")}
-    changed = {k: v for k, v in processor_fields.items() if getattr(processor, k) != v}
+    changed = _changes(processor, processor_fields)
+    queue = Queue.objects.filter(name=name).first()
+    current = Socket.objects.select_related("task", "processor").filter(name=name).first()
+    fields = _socket_fields(data, settings, processor, current)
+    # Every right first, so a refused socket changes nothing.
+    if changed:
+        right_require(by, Right.UPDATE_PROCESSOR,
+                      to=f"change the processor '{processor.name}' ({', '.join(sorted(changed))})")
+    if queue is None:
+        right_require(by, Right.ADD_QUEUE, to=f"create the queue '{name}'")
+    _require_write(by, "socket", name, new=current is None, add=Right.ADD_SOCKET, update=Right.UPDATE_SOCKET,
+                   changed=queue is None or bool(_changes(current, {**fields, "queue": queue})))
+    if schedule_write_runs_tasks(socket=current, fields=fields):
+        right_require(by, Right.RUN_TASK, to=f"schedule the socket '{name}'")
+    outcomes = []
     if changed:
         object_update(instance=processor, by=by, fields=changed, audit=True)
         outcomes.append(_outcome("processor", processor.name, "update"))
-    queue, created = Queue.objects.get_or_create(name=name)
-    if created:
+    if queue is None:
+        queue = object_create(model=Queue, by=by, fields={"name": name}, audit=True)
         outcomes.append(_outcome("queue", name, "create"))
-    fields = {"processor": processor, "task": data.get("task"), "queue": queue,
-              "interval": settings.get("interval") or None, "cron": settings.get("cron") or ""}
-    if fields["interval"] or fields["cron"]:
-        fields["schedule_type"] = "INTERVAL" if fields["interval"] else "CRON"
-    current = Socket.objects.select_related("task").filter(name=name).first()
-    if current is not None and current.task.name == fields["task"]:
-        fields.pop("task")
-    socket, outcome = _upsert("socket", name, current, fields,
+    socket, outcome = _upsert("socket", name, current, {**fields, "queue": queue},
                               lambda f: socket_create(by=by, fields={"name": name, **f}),
                               lambda s, f: socket_update(socket=s, by=by, fields=f))
     return socket, outcomes + [outcome]
@@ -109,7 +146,10 @@ def _plug_queue(settings: dict, *, target: Socket, by) -> tuple[Queue, list[dict
     if not isinstance(name, str) or len(name) > 200:
         raise BadRequest("The plug's queue name must be text of at most 200 characters.")
     fields = _queue_fields(settings)
-    queue, outcome = _upsert("queue", name, Queue.objects.filter(name=name).first(), fields,
+    current = Queue.objects.filter(name=name).first()
+    _require_write(by, "queue", name, new=current is None, changed=bool(current and _changes(current, fields)),
+                   add=Right.ADD_QUEUE, update=Right.UPDATE_QUEUE)
+    queue, outcome = _upsert("queue", name, current, fields,
                              lambda f: object_create(model=Queue, by=by, fields={"name": name, **f}, audit=True),
                              lambda q, f: object_update(instance=q, by=by, fields=f, audit=True))
     return queue, [outcome] if outcome["action"] != "unchanged" else []
@@ -124,17 +164,28 @@ def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dic
     queue_settings = (edge.get("data") or {}).get("queue") or {}
     if not isinstance(queue_settings, dict):
         raise BadRequest("The plug's queue settings must be an object.")
-    queue, outcomes = _plug_queue(queue_settings, target=target, by=by)
-    fields = {"source": source, "target": target, "queue": queue,
+    fields = {"source": source, "target": target,
               "type": "ERROR" if edge.get("sourceHandle") == "error" else "RESULT"}
     argument = handle[4:] if handle.startswith("arg:") else None
-    current = Plug.objects.select_related("argument").filter(name=name).first()
+    current = Plug.objects.select_related("argument", "queue").filter(name=name).first()
     if current is None or (current.argument.name if current.argument_id else None) != argument:
         fields["argument"] = argument
+    queue_name = queue_settings.get("name") or target.queue.name
+    _require_write(by, "plug", name, new=current is None, add=Right.ADD_PLUG, update=Right.UPDATE_PLUG,
+                   changed=bool(current and ("argument" in fields or _changes(current, fields)
+                                             or current.queue.name != queue_name)))
+    queue, outcomes = _plug_queue(queue_settings, target=target, by=by)
+    fields["queue"] = queue
     _, outcome = _upsert("plug", name, current, fields,
                          lambda f: plug_create(by=by, fields={"name": name, **f}),
                          lambda p, f: plug_update(plug=p, by=by, fields=f))
     return outcomes + [outcome]
+
+
+def _plug_remove(plug: Plug, *, by) -> tuple[None, list[dict]]:
+    right_require(by, Right.DELETE_PLUG, to=f"delete the plug '{plug.name}'")
+    plug_delete(plug=plug, by=by)
+    return None, [_outcome("plug", plug.name, "delete")]
 
 
 def _guarded(work, kind: str, name: str) -> tuple[Any, list[dict]]:
@@ -168,7 +219,7 @@ def flow_deploy(*, flow: Flow, version: Version, by) -> list[dict[str, Any]]:
         outcomes += results
     stale = Plug.objects.filter(name__startswith=f"{flow.name}:").exclude(name__in=wanted)
     for plug in stale.select_related("target"):
-        outcomes.append(_outcome("plug", plug.name, "delete"))
-        plug_delete(plug=plug, by=by)
+        _, results = _guarded(lambda plug=plug: _plug_remove(plug, by=by), "plug", plug.name)
+        outcomes += results
     Flow.objects.filter(pk=flow.pk).update(deployed_version=version)
     return outcomes

@@ -121,9 +121,10 @@ class CountersView(LiveView):
 
 @extend_schema(responses=OpenApiTypes.OBJECT)
 class StatsView(LiveView):
-    """What the live path read, sent and delivered (see apps.live.counters)."""
+    """What the live path read, sent and delivered (see apps.live.counters): the platform's
+    own measurements, so LS_METRICS like the other samples it records."""
 
-    rights = {"get": AUTHENTICATED}
+    rights = {"get": Right.LS_METRICS}
 
     def get(self, request):
         return Response(counters.stats_read())

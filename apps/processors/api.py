@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from apps.accounts.permissions import right_require
 from apps.accounts.rights import Right, crud_rights
 from apps.core.filters import filterset_for
 from apps.core.viewsets import CrudViewSet
@@ -29,6 +30,7 @@ from apps.processors.models import (
     TrustedRepository,
     Work,
 )
+from apps.processors.schedules import schedule_write_runs_tasks
 
 _operation_schema = extend_schema(request=None, responses=s.ProcessorSerializer)
 
@@ -127,10 +129,17 @@ class SocketViewSet(CrudViewSet):
     )
     rights = crud_rights("SOCKET", "SOCKETS")
 
+    def _schedule_right(self, socket: Socket | None, fields: dict) -> None:
+        """A schedule runs tasks: setting or changing one needs RUN_TASK as well."""
+        if schedule_write_runs_tasks(socket=socket, fields=fields):
+            right_require(self.request.user, Right.RUN_TASK, to="schedule a socket (its schedule runs tasks)")
+
     def perform_create(self, serializer) -> None:
+        self._schedule_right(None, serializer.validated_data)
         serializer.instance = services.socket_create(by=self.request.user, fields=serializer.validated_data)
 
     def perform_update(self, serializer) -> None:
+        self._schedule_right(serializer.instance, serializer.validated_data)
         serializer.instance = services.socket_update(
             socket=serializer.instance, by=self.request.user, fields=serializer.validated_data
         )

@@ -47,6 +47,26 @@ def _schedule_fields(socket: Socket) -> dict:
     return {"interval": interval, "crontab": None}
 
 
+# What a scheduled socket runs, with what input, and whether it fires: changing one of
+# these on a socket that has a schedule starts tasks, so it needs RUN_TASK.
+SCHEDULE_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "data", "task", "processor", "enabled")
+
+
+def schedule_write_runs_tasks(*, socket: Socket | None, fields: dict) -> bool:
+    """True when creating (``socket`` None) or changing a socket with ``fields`` leaves it
+    with a schedule that is new or differs in what, when or with what input it runs."""
+    if not fields.get("schedule_type", socket.schedule_type if socket else ""):
+        return False  # no schedule, nothing fires (removing one needs no RUN_TASK)
+    if socket is None:
+        return True
+    current = {name: getattr(socket, name) for name in SCHEDULE_FIELDS}
+    current["task"] = socket.task.name
+    wanted = dict(fields)
+    if "task" in wanted:
+        wanted["task"] = getattr(wanted["task"], "name", wanted["task"])  # a Task or its name
+    return any(name in wanted and wanted[name] != current[name] for name in SCHEDULE_FIELDS)
+
+
 def socket_schedule_sync(*, socket: Socket) -> PeriodicTask | None:
     """Create, update or remove the socket's PeriodicTask to match the socket."""
     if not socket.schedule_type:

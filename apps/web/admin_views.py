@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.accounts import services
 from apps.accounts.models import Role, User
 from apps.accounts.rights import Right
-from apps.accounts.selectors import user_has_right
 from apps.core.services import object_create, object_delete
 from apps.processors.models import TrustedRepository
 from apps.web import selectors
@@ -29,12 +27,7 @@ from apps.web.forms import (
     RoleCreateForm,
     UserCreateForm,
 )
-from apps.web.page_actions import Outcome, PageAction, page_post
-
-
-def _require(request, right: str) -> None:
-    if not user_has_right(request.user, right):
-        raise PermissionDenied(f"You need the {right} right to see this page.")
+from apps.web.page_actions import Outcome, PageAction, page_post, page_require
 
 
 def _page(request, *, actions, template: str, context, target=None):
@@ -61,7 +54,7 @@ USERS_ACTIONS = {"create": PageAction(Right.ADD_USER, UserCreateForm, _user_crea
 
 @login_required
 def users(request):
-    _require(request, Right.LS_USERS)
+    page_require(request, Right.LS_USERS)
     return _page(request, actions=USERS_ACTIONS, template="web/admin.html",
                  context=lambda: {"users": selectors.user_list()})
 
@@ -121,8 +114,8 @@ USER_ACTIONS = {
 
 @login_required
 def user_detail(request, user_id):
-    _require(request, Right.LS_USERS)
-    _require(request, Right.READ_USER)
+    page_require(request, Right.LS_USERS)
+    page_require(request, Right.READ_USER)
     target = get_object_or_404(User, pk=user_id)
     return _page(request, actions=USER_ACTIONS, template="web/admin_user.html", target=target,
                  context=lambda: selectors.user_page(user=User.objects.get(pk=target.pk)))
@@ -140,8 +133,8 @@ ROLES_ACTIONS = {"create": PageAction(Right.ADD_ROLE, RoleCreateForm, _role_crea
 
 @login_required
 def roles(request):
-    _require(request, Right.LS_USERS)
-    _require(request, Right.LS_ROLES)
+    page_require(request, Right.LS_USERS)
+    page_require(request, Right.LS_ROLES)
     return _page(request, actions=ROLES_ACTIONS, template="web/admin_roles.html",
                  context=lambda: {"roles": selectors.role_list()})
 
@@ -164,8 +157,8 @@ ROLE_ACTIONS = {
 
 @login_required
 def role_detail(request, role_id):
-    _require(request, Right.LS_USERS)
-    _require(request, Right.READ_ROLE)
+    page_require(request, Right.LS_USERS)
+    page_require(request, Right.READ_ROLE)
     role = get_object_or_404(Role, pk=role_id)
     return _page(request, actions=ROLE_ACTIONS, template="web/admin_role.html", target=role,
                  context=lambda: selectors.role_page(role=role))
@@ -191,7 +184,7 @@ REPOSITORIES_ACTIONS = {
 
 @login_required
 def repositories(request):
-    _require(request, Right.LS_USERS)
-    _require(request, Right.LS_REPOSITORIES)
+    page_require(request, Right.LS_USERS)
+    page_require(request, Right.LS_REPOSITORIES)
     return _page(request, actions=REPOSITORIES_ACTIONS, template="web/admin_repositories.html",
                  context=lambda: {"repositories": selectors.repository_list()})

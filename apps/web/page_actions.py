@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 
-from apps.accounts.permissions import AUTHENTICATED
+from apps.accounts.permissions import right_require
 from apps.accounts.selectors import user_has_right
-from apps.core.errors import BadRequest, Forbidden, PlatformError
+from apps.core.errors import BadRequest, PlatformError
 
 
-def right_require(user, right: str) -> None:
-    """Forbidden, with the API's message, unless the user holds ``right`` (``AUTHENTICATED``:
-    any logged-in user)."""
-    if right == AUTHENTICATED and user.is_authenticated:
-        return
-    if not user_has_right(user, right):
-        raise Forbidden(f"You need the {right} right to do this.")
+def page_require(request, *rights: str) -> None:
+    """The 403 page, naming the first missing right, unless the user holds every one of
+    ``rights``: a page needs the rights of the data it shows, as the API does."""
+    for right in rights:
+        if not user_has_right(request.user, right):
+            raise PermissionDenied(f"You need the {right} right to see this page.")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The processors page: the list (LS_PROCESSORS) and a form that creates one (ADD_PROCESSOR)."""
+"""The processors page: the list (LS_PROCESSORS) and a form that creates one (ADD_PROCESSOR);
+a user holding neither gets the 403 page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from apps.accounts.selectors import user_has_right
 from apps.processors.services import processor_create
 from apps.web import selectors
 from apps.web.forms import ProcessorCreateForm
-from apps.web.page_actions import Outcome, PageAction, page_post
+from apps.web.page_actions import Outcome, PageAction, page_post, page_require
 
 
 def _create(*, by, data, target) -> str:
@@ -24,6 +25,9 @@ ACTIONS = {"create": PageAction(Right.ADD_PROCESSOR, ProcessorCreateForm, _creat
 
 @login_required
 def processors(request):
+    if request.method != "POST" and not user_has_right(request.user, Right.ADD_PROCESSOR):
+        # The list, or at least the form; a post is refused by its action's own right.
+        page_require(request, Right.LS_PROCESSORS)
     outcome = Outcome()
     if request.method == "POST":
         outcome = page_post(request, ACTIONS)

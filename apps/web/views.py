@@ -6,8 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from apps.accounts.rights import Right
 from apps.web import selectors
 from apps.web.forms import RateLimitedAuthenticationForm
+from apps.web.page_actions import page_require
 
 
 class LoginView(auth_views.LoginView):
@@ -35,14 +37,17 @@ def dashboard(request):
 
 @login_required
 def designer(request):
+    page_require(request, Right.LS_FLOWS)
     return render(request, "web/designer.html", {"area": "designer", "flows": selectors.flow_list()})
 
 
 @login_required
 def network(request):
+    page_require(request, Right.LS_NODES)
     return render(request, "web/network.html", {"area": "network", "nodes": selectors.node_list()})
 
 
 @login_required
 def calls(request):
+    page_require(request, Right.LS_CALLS)
     return render(request, "web/calls.html", {"area": "calls", "calls": selectors.recent_calls()})

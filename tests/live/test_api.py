@@ -28,11 +28,12 @@ def test_each_endpoint_needs_its_right(api_as, url, right):
     assert (response.status_code, response.json()["message"]) == (403, f"You need the {right} right to do this.")
 
 
-def test_counters_and_stats_need_only_a_login(api, api_as, live_redis):
+def test_counters_need_only_a_login_and_stats_need_ls_metrics(api, api_as, live_redis):
     assert api.get("/api/live/stats/").status_code in (401, 403)
     counters.redis_sync().hincrby(counters.STATS_KEY, "delivered", 7)
     user = make_user()
-    assert api_as(user).get("/api/live/stats/").json()["delivered"] == 7
+    assert api_as(user).get("/api/live/stats/").status_code == 403
+    assert api_as(make_user("LS_METRICS")).get("/api/live/stats/").json()["delivered"] == 7
     assert set(api_as(user).get("/api/live/counters/").json()) == {
         "nodes_up", "processors_running", "calls_running", "failures_last_minute"}
 
