@@ -31,19 +31,26 @@ from apps.processors.repositories import (
     repo_trust_problem,
     repo_validate,
 )
+from apps.processors.repository_urls import repo_fetch_url
 from apps.processors.schedules import socket_schedule_delete, socket_schedule_sync
 from apps.processors.selectors import trust_rules
 
 
 def repository_check(*, url: str) -> None:
-    """Raise BadRequest (field ``gitrepo``) when the URL is malformed or not trusted."""
-    try:
-        repo_validate(url)
-    except RepositoryUrlError as error:
-        raise BadRequest("The repository is not valid.", detail={"gitrepo": [str(error)]}) from None
-    problem = repo_trust_problem(url, trust_rules())
-    if problem:
-        raise BadRequest("The repository is not trusted.", detail={"gitrepo": [problem]})
+    """Raise BadRequest (field ``gitrepo``) when the URL is malformed or not trusted.
+
+    Both the URL and the one git really fetches for it here (after ``insteadOf`` rewrites
+    in git's configuration) must be valid and allowed by the trust rules.
+    """
+    rules = trust_rules()
+    for candidate in dict.fromkeys([url, repo_fetch_url(url)]):
+        try:
+            repo_validate(candidate)
+        except RepositoryUrlError as error:
+            raise BadRequest("The repository is not valid.", detail={"gitrepo": [str(error)]}) from None
+        problem = repo_trust_problem(candidate, rules)
+        if problem:
+            raise BadRequest("The repository is not trusted.", detail={"gitrepo": [problem]})
 
 
 def module_check(*, module: str) -> None:

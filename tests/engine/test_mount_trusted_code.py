@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from apps.core.errors import BadRequest
 from apps.engine.mounting import processor_mount
 from apps.engine.mounts import MountError, module_introspect
 from apps.engine.runner_client import RunnerProcess
@@ -99,3 +100,20 @@ def test_the_runner_refuses_code_that_is_not_the_modules_own(runner, module, fun
     assert response["error"]["type"] in {"NotInCheckout", "FunctionNotFound"}
     assert "uid=" not in response["log"]
     assert runner.call(module="tools", function="hello", args=[], kwargs={}, timeout=30)["result"] == "hi"
+
+
+@pytest.mark.django_db
+def test_a_mount_refuses_a_url_that_climbs_out_of_a_trusted_directory(repo_factory, settings, tmp_path):
+    settings.ALLOW_FILE_REPOSITORIES = True
+    settings.MOUNT_ROOT = tmp_path / "mounts"
+    repo = repo_factory({"tools.py": TOOLS})  # <tmp_path>/repo0/bare.git: not trusted
+    (tmp_path / "trusted").mkdir()
+    TrustedRepository.objects.create(name="trusted", pattern=f"{(tmp_path / 'trusted').as_uri()}/*")
+    sneaky = f"{(tmp_path / 'trusted').as_uri()}/../{repo.bare.relative_to(tmp_path)}"
+    processor = Processor.objects.create(name="sneaky", module="tools", gitrepo=sneaky, branch="main")
+    with pytest.raises(BadRequest) as refused:
+        processor_mount(processor=processor)
+    assert "'..' segments" in str(refused.value.detail["gitrepo"][0])
+    processor.refresh_from_db()
+    assert processor.mount_status == MountStatus.FAILED and not processor.tasks.exists()
+    assert not (tmp_path / "mounts").exists() or not any((tmp_path / "mounts").iterdir()), "nothing was cloned"
