@@ -14,7 +14,7 @@ from apps.core.models import Status
 from apps.core.services import audit_record, object_create, object_delete, object_update
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
-from apps.processors.code_rules import module_name_problem, task_name_problem
+from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
 from apps.processors.models import (
     Argument,
     MountStatus,
@@ -61,6 +61,14 @@ def module_check(*, module: str) -> None:
         raise BadRequest("The module is not valid.", detail={"module": [problem]})
 
 
+def requirements_check(*, requirements: str | None) -> None:
+    """Raise BadRequest (field ``requirements``, one message a refused line) unless every line
+    is a requirement specifier by name: no installer options, paths or URLs."""
+    problems = requirements_problems(requirements)
+    if problems:
+        raise BadRequest("The requirements are not valid.", detail={"requirements": problems})
+
+
 def _repository_fields(url: str) -> dict[str, str]:
     url = url.strip()
     if repo_has_credentials(url):
@@ -72,6 +80,7 @@ def processor_create(*, by, fields: dict[str, Any]) -> Processor:
     """Create a processor after checking its repository is trusted."""
     fields = dict(fields)
     module_check(module=fields.get("module", ""))
+    requirements_check(requirements=fields.get("requirements"))
     repository_check(url=fields.get("gitrepo", ""))
     fields.update(_repository_fields(fields["gitrepo"]))
     return object_create(model=Processor, by=by, fields=fields, audit=True)
@@ -88,6 +97,8 @@ def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Pro
     fields = dict(fields)
     if "module" in fields:
         module_check(module=fields["module"])
+    if "requirements" in fields:
+        requirements_check(requirements=fields["requirements"])
     if "gitrepo" in fields and fields["gitrepo"] != processor.gitrepo:
         repository_check(url=fields["gitrepo"])
         fields.update(_repository_fields(fields["gitrepo"]))

@@ -15,7 +15,7 @@ import pytest
 
 from apps.core.errors import BadRequest
 from apps.engine.mounting import processor_mount
-from apps.engine.mounts import MountError, module_introspect
+from apps.engine.mounts import MountError, module_introspect, mount_prepare
 from apps.engine.runner_client import RunnerProcess
 from apps.processors.models import MountStatus, Processor, Socket, Task, TrustedRepository
 from tests.factories import make_queue
@@ -117,3 +117,20 @@ def test_a_mount_refuses_a_url_that_climbs_out_of_a_trusted_directory(repo_facto
     processor.refresh_from_db()
     assert processor.mount_status == MountStatus.FAILED and not processor.tasks.exists()
     assert not (tmp_path / "mounts").exists() or not any((tmp_path / "mounts").iterdir()), "nothing was cloned"
+
+
+@pytest.mark.parametrize("line", ["-e {evil}", "{evil}", "evil @ file://{evil}", "--index-url file://{evil}"])
+def test_a_mount_installs_no_local_package_named_in_the_requirements(repo_factory, tmp_path, line):
+    """Requirements stored before the API refused them: the mount fails before any build, so
+    the local package's setup.py never runs."""
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    marker = tmp_path / "setup-py-ran"
+    (evil / "setup.py").write_text(
+        f"open({str(marker)!r}, 'w').write('ran')\nfrom setuptools import setup\nsetup(name='evil', version='1')\n")
+    repo = repo_factory({"tools.py": TOOLS})
+    with pytest.raises(MountError) as refused:
+        mount_prepare(url=repo.url, ref="main", requirements=f"# needs\n{line.format(evil=evil)}\n",
+                      cache_root=tmp_path / "cache", log=lambda text: None)
+    assert refused.value.stage == "install" and "line 2: " in refused.value.message
+    assert not marker.exists(), "the local package's setup.py ran"
