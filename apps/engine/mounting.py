@@ -118,6 +118,7 @@ def processor_mount(*, processor: Processor, reuse_ready: bool = False) -> Mount
                               cache_root=settings.MOUNT_ROOT, log=log, base_python=mount_python())
         found = module_introspect(python=mount.python, source=mount.path, module=processor.module,
                                   user=_introspect_user(processor=processor, mount=mount))
+        sockets_check(processor=processor, found=found)
     except MountError as error:
         log(f"{error.stage} failed: {error.message}")
         _status_set(processor, MountStatus.FAILED, log.text())
@@ -141,21 +142,40 @@ def _ready_mount(*, processor: Processor, url: str) -> Mount | None:
     return mount if mount.commit == processor.mount_commit else None
 
 
+def sockets_check(*, processor: Processor, found: Introspection) -> None:
+    """Raise MountError (stage introspect) when a socket of the processor names a function
+    its module does not define (one it imports, like ``os.system``, is not defined there)."""
+    names = {info.name for info in found.functions}
+    wrong = sorted(
+        (socket.name, socket.task.name)
+        for socket in processor.sockets.select_related("task")
+        if socket.task.name not in names
+    )
+    if wrong:
+        listed = ", ".join(f"socket '{socket}' runs '{task}'" for socket, task in wrong)
+        raise MountError(stage="introspect", message=f"module {processor.module!r} defines no such function: "
+                         f"{listed}. Point those sockets at a function defined in the module.")
+
+
 def tasks_sync(*, processor: Processor, found: Introspection) -> None:
-    """Make the processor's Task and Argument rows match the module's functions."""
+    """Make the processor's Task and Argument rows match the module's functions.
+
+    ``enabled`` on a task says its function was found at the last mount (sockets of a
+    mounted processor may only name those)."""
     for info in found.functions:
         task, _ = Task.objects.update_or_create(
             processor=processor, name=info.name,
             defaults=_task_fields(processor=processor, info=info),
         )
         arguments_sync(task=task, info=info)
+    processor.tasks.exclude(name__in=[info.name for info in found.functions]).update(enabled=False)
 
 
 def _task_fields(*, processor: Processor, info: FunctionInfo) -> dict:
     return {
         "module": processor.module, "gitrepo": processor.gitrepo, "source": info.source or "",
         "docstring": info.doc or "", "accepts_plugs": info.accepts_plugs,
-        "accepts_output": info.accepts_output,
+        "accepts_output": info.accepts_output, "enabled": True,
     }
 
 

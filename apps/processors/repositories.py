@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from apps.processors.repository_urls import UrlTrick, pattern_canonical, repo_canonical
+
 _SCP_LIKE = re.compile(r"^(?P<user>[^@/]+)@(?P<host>[^:/]+):(?P<path>.+)$")
 SCHEMES = {"https", "http", "ssh", "git", "git+ssh", "ssh+git", "file"}
 SSH_SCHEMES = {"ssh", "git+ssh", "ssh+git"}
@@ -32,6 +34,7 @@ def repo_validate(url: str) -> None:
     if not url:
         raise RepositoryUrlError("A git repository URL is required.")
     if _SCP_LIKE.match(url):
+        _tricks_refuse(url)
         return
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES:
@@ -42,6 +45,14 @@ def repo_validate(url: str) -> None:
         raise RepositoryUrlError(f"'{repo_redact(url)}' has no host.")
     if parts.scheme == "file" and not parts.path:
         raise RepositoryUrlError("A file:// URL needs a path.")
+    _tricks_refuse(url)
+
+
+def _tricks_refuse(url: str) -> None:
+    try:
+        repo_canonical(url)
+    except UrlTrick as trick:
+        raise RepositoryUrlError(f"'{repo_redact(url)}' is refused: {trick}.") from None
 
 
 def repo_redact(url: str) -> str:
@@ -115,16 +126,22 @@ def repo_public(url: str) -> str:
 def repo_trust_problem(url: str, rules: RuleSet) -> str | None:
     """Why the repository may not be used, or None when a rule allows it.
 
-    ``file://`` needs the ALLOW_FILE_REPOSITORIES setting; a matching deny rule wins over
-    any allow rule; without a matching allow rule the repository is not trusted.
+    Rules match the canonical URL (``repository_urls``): a URL that hides where it points is
+    refused, whatever the rules say. ``file://`` needs the ALLOW_FILE_REPOSITORIES setting;
+    a matching deny rule (matched ignoring case, as hosts do for names) wins over any allow
+    rule; without a matching allow rule the repository is not trusted.
     """
     public = repo_public(url.strip())
+    try:
+        canonical = repo_canonical(url)
+    except UrlTrick as trick:
+        return f"Repository '{public}' is refused: {trick}."
     if urlsplit(public).scheme == "file" and not rules.allow_file:
         return "file:// repositories are not allowed on this platform (ALLOW_FILE_REPOSITORIES is off)."
     for pattern in rules.deny:
-        if fnmatch.fnmatchcase(public, pattern):
+        if fnmatch.fnmatchcase(canonical.lower(), pattern_canonical(pattern).lower()):
             return f"Repository '{public}' is denied by the trust rule '{pattern}'."
-    if any(fnmatch.fnmatchcase(public, pattern) for pattern in rules.allow):
+    if any(fnmatch.fnmatchcase(canonical, pattern_canonical(pattern)) for pattern in rules.allow):
         return None
     return (
         f"Repository '{public}' is not trusted: no trusted-repository rule allows it. "

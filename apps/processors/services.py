@@ -18,8 +18,10 @@ from apps.core.models import Status
 from apps.core.services import audit_record, object_create, object_delete, object_update
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
+from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
 from apps.processors.models import (
     Argument,
+    MountStatus,
     Plug,
     Processor,
     ProcessorSecret,
@@ -33,19 +35,42 @@ from apps.processors.repositories import (
     repo_trust_problem,
     repo_validate,
 )
+from apps.processors.repository_urls import repo_fetch_url
 from apps.processors.schedules import socket_schedule_delete, socket_schedule_sync
 from apps.processors.selectors import trust_rules
 
 
 def repository_check(*, url: str) -> None:
-    """Raise BadRequest (field ``gitrepo``) when the URL is malformed or not trusted."""
-    try:
-        repo_validate(url)
-    except RepositoryUrlError as error:
-        raise BadRequest("The repository is not valid.", detail={"gitrepo": [str(error)]}) from None
-    problem = repo_trust_problem(url, trust_rules())
+    """Raise BadRequest (field ``gitrepo``) when the URL is malformed or not trusted.
+
+    Both the URL and the one git really fetches for it here (after ``insteadOf`` rewrites
+    in git's configuration) must be valid and allowed by the trust rules.
+    """
+    rules = trust_rules()
+    for candidate in dict.fromkeys([url, repo_fetch_url(url)]):
+        try:
+            repo_validate(candidate)
+        except RepositoryUrlError as error:
+            raise BadRequest("The repository is not valid.", detail={"gitrepo": [str(error)]}) from None
+        problem = repo_trust_problem(candidate, rules)
+        if problem:
+            raise BadRequest("The repository is not trusted.", detail={"gitrepo": [problem]})
+
+
+def module_check(*, module: str) -> None:
+    """Raise BadRequest (field ``module``) unless ``module`` can name a module of the checkout
+    (the mount then checks it really is one)."""
+    problem = module_name_problem(module)
     if problem:
-        raise BadRequest("The repository is not trusted.", detail={"gitrepo": [problem]})
+        raise BadRequest("The module is not valid.", detail={"module": [problem]})
+
+
+def requirements_check(*, requirements: str | None) -> None:
+    """Raise BadRequest (field ``requirements``, one message a refused line) unless every line
+    is a requirement specifier by name: no installer options, paths or URLs."""
+    problems = requirements_problems(requirements)
+    if problems:
+        raise BadRequest("The requirements are not valid.", detail={"requirements": problems})
 
 
 def _repository_fields(url: str) -> dict[str, str]:
@@ -58,6 +83,8 @@ def _repository_fields(url: str) -> dict[str, str]:
 def processor_create(*, by, fields: dict[str, Any]) -> Processor:
     """Create a processor after checking its repository is trusted."""
     fields = dict(fields)
+    module_check(module=fields.get("module", ""))
+    requirements_check(requirements=fields.get("requirements"))
     repository_check(url=fields.get("gitrepo", ""))
     fields.update(_repository_fields(fields["gitrepo"]))
     if fields.get("password") is not None:
@@ -96,6 +123,10 @@ def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Pro
     """Validated update. New scaling bounds apply at once: the scaler's running concurrency
     is brought within them and a running processor is placed again if it no longer fits."""
     fields = dict(fields)
+    if "module" in fields:
+        module_check(module=fields["module"])
+    if "requirements" in fields:
+        requirements_check(requirements=fields["requirements"])
     if "gitrepo" in fields and fields["gitrepo"] != processor.gitrepo:
         repository_check(url=fields["gitrepo"])
         fields.update(_repository_fields(fields["gitrepo"]))
@@ -196,8 +227,22 @@ def processor_request_action(*, processor: Processor, by, action: str) -> Proces
 
 
 def task_find_or_create(*, processor: Processor, name: str, by) -> Task:
-    """The processor's task of that name, created (from the processor's module) when missing."""
+    """The processor's task of that name, created (from the processor's module) when missing.
+
+    Raises BadRequest (field ``task``) when ``name`` is not a public function name, or when
+    the processor is mounted and its module defines no such function (the mount lists them:
+    a function imported into the module, like ``os.system``, is not one of them). An
+    unmounted processor's names are checked at its mount and again by the runner.
+    """
+    problem = task_name_problem(name)
+    if problem:
+        raise BadRequest("The task is not a function of the module.", detail={"task": [problem]})
     task = Task.objects.filter(processor=processor, name=name).first()
+    if processor.mount_status == MountStatus.READY and (
+            task is None or not task.enabled or task.module != processor.module):
+        message = (f"Module '{processor.module}' of processor '{processor.name}' defines no function "
+                   f"'{name}' (at its mounted commit {processor.mount_commit[:12]}).")
+        raise BadRequest("The task is not a function of the module.", detail={"task": [message]})
     if task is not None:
         return task
     fields = {"name": name, "processor": processor, "module": processor.module}

@@ -182,7 +182,9 @@ def test_setup_py_only_repository(repo_factory, tmp_path):
     mount = mount_prepare(url=repo.url, ref=None, requirements=None, cache_root=tmp_path / "cache", log=lambda line: None)
     installed = list(mount.python.parent.parent.glob("lib/python*/site-packages/legacy_proc-*.dist-info"))
     assert installed, "setup.py project was installed"
+    result = introspect(mount.python, mount.path, "legacy")
+    assert [(f.name, [a.name for a in f.arguments]) for f in result.functions] == [("old_style", ["a", "b"])]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = introspect(mount.python, elsewhere, "legacy")  # importable from the venv alone
-    assert [(f.name, [a.name for a in f.arguments]) for f in result.functions] == [("old_style", ["a", "b"])]
+    with pytest.raises(MountError, match="in the repository checkout"):  # installed, not the checkout's
+        introspect(mount.python, elsewhere, "legacy")

@@ -77,14 +77,15 @@ def test_unfinished_venv_is_rebuilt(repo_factory, tmp_path):
     assert any("unfinished" in line for line in lines)
 
 
-def test_failed_install_is_an_install_error_with_output(repo_factory, tmp_path):
+def test_failed_install_is_an_install_error_with_output(repo_factory, tmp_path, monkeypatch):
+    monkeypatch.setenv("UV_OFFLINE", "1")  # the platform's installer settings reach the installer
     repo = repo_factory({"tool.py": "X = 1\n"})
     lines: list[str] = []
     with pytest.raises(MountError) as info:
-        prepare(repo, tmp_path / "cache", requirements="./no-such-local-package\n", log=lines.append)
+        prepare(repo, tmp_path / "cache", requirements="elasticcode-no-such-package==0.0.1\n", log=lines.append)
     assert info.value.stage == "install"
     assert "installing the requirements failed" in info.value.message
-    assert "no-such-local-package" in info.value.message  # the installer's own words
+    assert "elasticcode-no-such-package" in info.value.message  # the installer's own words
     venv_dirs = [p for p in (tmp_path / "cache").rglob("venv-*") if p.is_dir()]
     assert venv_dirs == [], "a failed build leaves no half-built venv behind"
 

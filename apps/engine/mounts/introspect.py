@@ -74,7 +74,8 @@ def module_introspect(*, python: Path, source: Path, module: str, timeout: float
                       user: RunnerUser | None = None) -> Introspection:
     """Import ``module`` with ``python`` (source dir on PYTHONPATH) and list its functions.
 
-    Raises ``MountError(stage="introspect")`` when the module name is invalid,
+    Raises ``MountError(stage="introspect")`` when the module name is invalid, the
+    module is not a file inside ``source`` (a standard-library or installed module),
     the module fails to import (message names the exception, e.g.
     ``could not import module 'x': ModuleNotFoundError: No module named 'y'``),
     the interpreter dies, or the import takes longer than ``timeout`` seconds.
@@ -84,6 +85,11 @@ def module_introspect(*, python: Path, source: Path, module: str, timeout: float
         raise MountError(stage="introspect", message=f"invalid module name {module!r}")
     if not Path(source).is_dir():
         raise MountError(stage="introspect", message=f"source directory {source} does not exist")
+    if module_file(source=Path(source), module=module) is None:
+        path = module.replace(".", "/")
+        raise MountError(stage="introspect", message=f"could not import module {module!r}: No module named "
+                         f"{module!r} in the repository checkout (no {path}.py or {path}/__init__.py): "
+                         "a processor runs a module of its own repository")
     with tempfile.TemporaryDirectory(prefix="ec-introspect-home-") as home:
         if user is not None:
             user.own(Path(home))
@@ -93,7 +99,7 @@ def module_introspect(*, python: Path, source: Path, module: str, timeout: float
             "LANG": "C.UTF-8",
             "PYTHONPATH": str(source),
         }
-        args = [str(python), "-c", SCRIPT_PATH.read_text("utf-8"), module]
+        args = [str(python), "-c", SCRIPT_PATH.read_text("utf-8"), module, str(source)]
         try:
             result = proc_communicate(args=args, env=env, cwd=Path(source), timeout=timeout,
                                       identity=popen_identity(user))
@@ -114,11 +120,27 @@ def module_introspect(*, python: Path, source: Path, module: str, timeout: float
         )
     if not document.get("ok"):
         error = document.get("error") or {}
+        if error.get("type") == "NotInCheckout":
+            raise MountError(stage="introspect", message=str(error.get("message")))
         raise MountError(
             stage="introspect",
             message=f"could not import module {module!r}: {error.get('type')}: {error.get('message')}",
         )
     return _introspection(document)
+
+
+def module_file(*, source: Path, module: str) -> Path | None:
+    """The checkout's file for ``module`` (``a/b.py`` or ``a/b/__init__.py``), or None.
+
+    Resolved with symlinks followed: a file that points outside ``source`` is not one.
+    """
+    root = Path(source).resolve()
+    relative = Path(*module.split("."))
+    for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+        resolved = candidate.resolve()
+        if resolved.is_file() and resolved.is_relative_to(root):
+            return resolved
+    return None
 
 
 def _document(stdout: str) -> dict | None:

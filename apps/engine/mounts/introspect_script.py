@@ -5,11 +5,16 @@ this file's text to ``python -c`` with the module name as the only argument.
 It prints exactly one JSON document on the original stdout; anything the
 imported module prints goes to stderr instead.
 
+The module must be a file of the checkout (``sys.argv[2]``): one that resolves
+elsewhere (the standard library, site-packages) is refused before it is imported
+(``error.type`` "NotInCheckout"), and only functions defined in the module are listed.
+
 Output: ``{"ok": true, "functions": [...], "warnings": [...]}`` or
 ``{"ok": false, "error": {"type", "message", "traceback"}}``.
 """
 
 import importlib
+import importlib.util
 import inspect
 import json
 import os
@@ -110,8 +115,39 @@ def module_functions(module):
     return functions, warnings
 
 
+def module_origin(name, source):
+    """Path of the file ``name`` resolves to, or raise ``LookupError`` when it is not in ``source``.
+
+    Finding a submodule imports its parent packages (which must be in ``source`` too).
+    """
+    root = os.path.realpath(source)
+    spec = importlib.util.find_spec(name)
+    origin = getattr(spec, "origin", None) if spec is not None else None
+    if spec is None:
+        raise ModuleNotFoundError("No module named %r" % name)
+    if not origin or not os.path.isfile(origin):
+        where = "built into the interpreter" if origin in ("built-in", "frozen") else "not a file"
+        raise LookupError("module %r is not a module of the repository checkout: it is %s" % (name, where))
+    path = os.path.realpath(origin)
+    if os.path.commonpath([root, path]) != root:
+        raise LookupError("module %r is not a module of the repository checkout: it resolves to %s, a "
+                          "standard-library or installed module; a processor runs a module of its own "
+                          "repository" % (name, path))
+    return path
+
+
 def main(out):
-    name = sys.argv[1]
+    name, source = sys.argv[1], sys.argv[2]
+    try:
+        module_origin(name, source)
+    except LookupError as exc:
+        error = {"type": "NotInCheckout", "message": str(exc), "traceback": ""}
+        out.write(json.dumps({"ok": False, "error": error}))
+        return
+    except BaseException as exc:
+        error = {"type": type(exc).__name__, "message": str(exc), "traceback": traceback.format_exc()}
+        out.write(json.dumps({"ok": False, "error": error}))
+        return
     try:
         module = importlib.import_module(name)
     except BaseException as exc:

@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from collections.abc import Callable
 
+from apps.processors.code_rules import requirements_specifiers
+
 from .errors import MountError
 from .proc import ProcResult, proc_stream
 
@@ -51,7 +53,11 @@ def venv_build(
     ``source`` is installed (non-editable) when it has a ``pyproject.toml``
     or ``setup.py``; otherwise only ``requirements`` are installed and the
     runner puts ``source`` on ``sys.path``. ``requirements`` is
-    requirements-file text (one requirement per line), or ``None``.
+    requirements-file text (one PEP 508 specifier by name per line), or ``None``;
+    only the checked specifiers reach the installer (options such as ``-e``,
+    ``--index-url`` or ``-r``, paths and URLs fail the mount). Packages come from
+    the index of the platform's own installer settings (``UV_*``/``PIP_*`` in
+    its environment), never from the processor or its checkout's configuration.
     ``base_python`` defaults to the interpreter running this code.
 
     Returns the venv's python. Raises ``MountError(stage="venv")`` if the
@@ -59,17 +65,21 @@ def venv_build(
     or takes longer than ``timeout`` seconds.
     """
     source, venv_dir = Path(source), Path(venv_dir)
+    try:
+        specifiers = requirements_specifiers(requirements)
+    except ValueError as refused:
+        raise MountError(stage="install", message=f"the requirements are refused:\n{refused}") from None
     base = Path(base_python or sys.executable)
     uv = uv_find()
     sink = _LineSink(log)
     _venv_create(uv=uv, base=base, venv_dir=venv_dir, sink=sink, timeout=timeout)
     python = venv_dir / "bin" / "python"
-    targets = _install_targets(source=source, venv_dir=venv_dir, requirements=requirements)
+    targets = _install_targets(source=source, venv_dir=venv_dir, specifiers=specifiers)
     if not targets:
         log("nothing to install (no pyproject.toml, setup.py or requirements)")
         return python
     if uv:
-        args = [uv, "pip", "install", "--no-config", "--python", str(python), *targets]
+        args = [uv, "pip", "install", "--no-config", "--no-sources", "--python", str(python), *targets]
     else:
         args = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *targets]
     log(f"installing {_describe(targets)} with {'uv' if uv else 'pip'}")
@@ -139,14 +149,13 @@ def _venv_create(*, uv: str | None, base: Path, venv_dir: Path, sink: _LineSink,
         raise MountError(stage="venv", message=_failure("creating the virtualenv", result))
 
 
-def _install_targets(*, source: Path, venv_dir: Path, requirements: str | None) -> list[str]:
+def _install_targets(*, source: Path, venv_dir: Path, specifiers: list[str]) -> list[str]:
     targets: list[str] = []
     if (source / "pyproject.toml").is_file() or (source / "setup.py").is_file():
         targets.append(str(source))
-    text = (requirements or "").strip()
-    if text:
+    if specifiers:
         req_file = venv_dir / REQUIREMENTS_FILE
-        req_file.write_text(text + "\n", encoding="utf-8")
+        req_file.write_text("\n".join(specifiers) + "\n", encoding="utf-8")
         targets += ["-r", str(req_file)]
     return targets
 

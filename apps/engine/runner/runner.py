@@ -33,6 +33,7 @@ import argparse  # noqa: E402
 import faulthandler  # noqa: E402
 import fcntl  # noqa: E402
 import importlib  # noqa: E402
+import importlib.util  # noqa: E402
 import inspect  # noqa: E402
 import json  # noqa: E402
 import tempfile  # noqa: E402
@@ -105,9 +106,35 @@ class Channels:
         return data.decode("utf-8", "replace")
 
 
+def module_check(module_name, source):
+    """Raise ``Failure`` unless ``module_name`` resolves to a file inside ``source`` (realpath).
+
+    A standard-library or installed module (``os``, ``subprocess``) is never run, even when
+    a processor names it; finding a submodule imports its parents, which must be ours too.
+    """
+    root = os.path.realpath(source)
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except BaseException as exc:
+        raise Failure(
+            type(exc).__name__,
+            "could not import module %r: %s: %s" % (module_name, type(exc).__name__, safe_text(exc)),
+            traceback.format_exc(),
+        ) from None
+    if spec is None:
+        raise Failure("ModuleNotFoundError", "could not import module %r: ModuleNotFoundError: "
+                      "No module named %r" % (module_name, module_name))
+    origin = spec.origin if isinstance(spec.origin, str) and os.path.isfile(spec.origin) else None
+    path = os.path.realpath(origin) if origin else None
+    if path is None or os.path.commonpath([root, path]) != root:
+        raise Failure("NotInCheckout", "module %r is not a module of the repository checkout (it resolves to %s); "
+                      "a processor runs a module of its own repository" % (module_name, path or spec.origin))
+
+
 class Runner:
-    def __init__(self, *, channels, max_result_bytes, max_log_bytes):
+    def __init__(self, *, channels, max_result_bytes, max_log_bytes, source):
         self.channels = channels
+        self.source = source
         self.max_result_bytes = max_result_bytes
         self.max_log_bytes = max_log_bytes
         self.modules = {}
@@ -115,6 +142,7 @@ class Runner:
     def function(self, module_name, function_name):
         module = self.modules.get(module_name)
         if module is None:
+            module_check(module_name, self.source)
             try:
                 module = importlib.import_module(module_name)
             except BaseException as exc:
@@ -127,6 +155,10 @@ class Runner:
         func = getattr(module, function_name, None) if not function_name.startswith("_") else None
         if func is None or not callable(func):
             raise Failure("FunctionNotFound", "module %r has no function %r" % (module_name, function_name))
+        if not inspect.isfunction(func) or getattr(func, "__module__", None) != module.__name__:
+            raise Failure("FunctionNotFound", "%r is not a function defined in module %r (it is imported "
+                          "there or not a function); a socket runs a function of the module"
+                          % (function_name, module_name))
         return func
 
     def handle(self, request):
@@ -275,7 +307,8 @@ def main(argv=None):
     if source not in sys.path:
         sys.path.insert(0, source)
     channels = Channels()
-    runner = Runner(channels=channels, max_result_bytes=options.max_result_bytes, max_log_bytes=options.max_log_bytes)
+    runner = Runner(channels=channels, max_result_bytes=options.max_result_bytes, max_log_bytes=options.max_log_bytes,
+                    source=source)
     serve(channels, runner)
     return 0
 
