@@ -1,5 +1,6 @@
-"""``flow proc start|stop|pause|resume|restart|mount|remove -n NAME`` and
-``flow proc scale NAME --min N --max M [--drain S] [--to-zero/--no-to-zero]``."""
+"""``flow proc start|stop|pause|resume|restart|mount|remove -n NAME``,
+``flow proc scale NAME --min N --max M [--drain S] [--to-zero/--no-to-zero]`` and
+``flow proc secret -n NAME --secret SECRET|--none`` (an admin's act: ATTACH_SECRET)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,21 @@ def make_verb(verb: str, help: str) -> click.Command:
         click.echo(f'Processor "{processor["name"]}": {verb} requested{suffix}')
 
     return command
+
+
+@proc.command()
+@click.option("-n", "--name", help="Processor name")
+@click.option("-s", "--secret", help="The secret its functions get (by name)")
+@click.option("--none", "detach", is_flag=True, help="Take its secret away")
+@pass_session
+def secret(session: Session, name: str | None, secret: str | None, detach: bool) -> None:
+    """Give a processor's functions a secret, or take it away (needs ATTACH_SECRET)."""
+    if bool(secret) == detach:
+        raise click.UsageError("give either --secret NAME or --none")
+    processor = _target(session, name)
+    session.client().post(f"processors/{processor['id']}/secret/", {"secret": None if detach else secret})
+    what = f'gets the secret "{secret}"' if secret else "has no secret any more"
+    click.echo(f'Processor "{processor["name"]}" {what}')
 
 
 @proc.command()

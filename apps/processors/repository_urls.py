@@ -18,7 +18,7 @@ import re
 import subprocess
 from urllib.parse import unquote
 
-_SCP_LIKE = re.compile(r"^(?P<user>[^@/:]+)@(?P<host>[^:/]+):(?P<path>.+)$")
+_SCP_LIKE = re.compile(r"^(?P<user>[^@/]+)@(?P<host>[^:/]+):(?P<path>.+)$")
 DEFAULT_PORTS = {"https": 443, "http": 80, "ssh": 22, "git+ssh": 22, "ssh+git": 22, "git": 9418}
 _BAD_ESCAPES = re.compile(r"%(2f|5c|00|0[1-9a-f]|1[0-9a-f]|7f)", re.IGNORECASE)
 

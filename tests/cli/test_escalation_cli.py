@@ -41,3 +41,19 @@ def test_your_own_password_changes_with_the_current_one(live_server, flow_config
     assert changed.exit_code == 0, changed.output
     assert "run flow login again" in changed.output and NEW not in changed.stdout
     assert User.objects.get(pk=user.pk).check_password(NEW)
+
+
+def test_attaching_a_secret_is_the_admins_act(alice, live_server, flow_config):
+    from apps.processors.models import Processor, ProcessorSecret
+    from tests.factories import make_processor
+
+    processor = make_processor(name="team-proc")
+    ProcessorSecret.objects.create(name="prod-db", ciphertext="x")
+    creator = _as(make_user("ADD_PROCESSOR", "UPDATE_PROCESSOR", "LS_PROCESSORS"), live_server, flow_config)
+    refused = creator("proc", "secret", "-n", "team-proc", "--secret", "prod-db")
+    assert refused.exit_code != 0 and "ATTACH_SECRET" in refused.output, refused.output
+    assert Processor.objects.get(pk=processor.pk).password_id is None
+    admin = _as(alice, live_server, flow_config)
+    given = admin("proc", "secret", "-n", "team-proc", "--secret", "prod-db")
+    assert given.exit_code == 0 and 'gets the secret "prod-db"' in given.output, given.output
+    assert Processor.objects.get(pk=processor.pk).password.name == "prod-db"

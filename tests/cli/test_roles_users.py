@@ -10,10 +10,12 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_roles_and_users_sequence(flow):
-    added = flow("add", "user", input="joe\njoe@xyz.example\n12345678\n12345678\n")
+    weak = flow("add", "user", input="joe\njoe@xyz.example\n12345678\n12345678\n")
+    assert weak.exit_code != 0 and "too common" in weak.output, weak.output
+    added = flow("add", "user", input="joe\njoe@xyz.example\nlong and unusual\nlong and unusual\n")
     assert added.exit_code == 0, added.output
     assert 'User "joe" added' in added.stdout
-    assert "12345678" not in added.stdout
+    assert "long and unusual" not in added.stdout
 
     role = flow("add", "role", "-n", "developer")
     assert role.exit_code == 0, role.output
