@@ -6,7 +6,14 @@ import itertools
 import uuid
 
 from apps.accounts.models import (
-    ApiToken, Privilege, RevokedPrivilege, Role, RolePrivilege, User, UserPrivilege, UserRole,
+    ApiToken,
+    Privilege,
+    RevokedPrivilege,
+    Role,
+    RolePrivilege,
+    User,
+    UserPrivilege,
+    UserRole,
     token_digest,
 )
 from apps.calls.models import Call, Event, Join, MetricSample
@@ -14,10 +21,27 @@ from apps.core.models import Log, Setting
 from apps.engine.queues import socket_queue_name
 from apps.flows.models import File, Flow, Version
 from apps.network.models import (
-    Action, Agent, Container, Deployment, Network, Node, Queue, QueueLog, Scheduler, Worker,
+    Action,
+    Agent,
+    Container,
+    Deployment,
+    Network,
+    Node,
+    Queue,
+    QueueLog,
+    Scheduler,
+    Worker,
 )
 from apps.processors.models import (
-    Argument, Gate, Plug, Processor, ProcessorSecret, Socket, Task, TrustedRepository, Work,
+    Argument,
+    Gate,
+    Plug,
+    Processor,
+    ProcessorSecret,
+    Socket,
+    Task,
+    TrustedRepository,
+    Work,
 )
 
 _seq = itertools.count()

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from apps.core.models import BaseModel, Status
 from apps.accounts.rights import Right
+from apps.core.models import BaseModel, Status
 
 
 class User(AbstractUser):

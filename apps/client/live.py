@@ -16,7 +16,13 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.sync.client import connect
 
 from apps.client.errors import (
-    ApiError, BadRequest, ConnectionFailed, Forbidden, ServerError, Unauthorized, error_class,
+    ApiError,
+    BadRequest,
+    ConnectionFailed,
+    Forbidden,
+    ServerError,
+    Unauthorized,
+    error_class,
 )
 from apps.client.http import server_root
 

@@ -137,7 +137,7 @@ def call_publish(*, call: Call, destination: Destination, countdown: float | Non
                 queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
             )
             return
-        except (*REFUSED, KombuOperationalError, socket_timeout) as error:
+        except (TimeoutError, *REFUSED, KombuOperationalError) as error:
             cause = error if isinstance(error, (*REFUSED, socket_timeout)) else error.__cause__
             if isinstance(cause, socket_timeout):
                 raise Unavailable(f"The broker did not confirm the message of {call.name} within "

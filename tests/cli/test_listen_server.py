@@ -14,8 +14,8 @@ import pytest
 
 from apps.core.stack import free_port, port_answers
 from tests.factories import make_processor
-from tests.fixtures.cli import FlowRunner, make_token
 from tests.fixtures import engine as engine_fixtures
+from tests.fixtures.cli import FlowRunner, make_token
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from apps.engine.queues import plug_destination, socket_queue_name
 from apps.flows.deploy import flow_deploy
 from apps.flows.models import Flow, Version
-from apps.engine.queues import plug_destination, socket_queue_name
 from apps.network.models import Queue
 from apps.processors.models import Argument, Plug, Socket
 from tests.factories import make_processor, make_task

@@ -6,6 +6,7 @@ is paused; the calls it was running finish.
 from __future__ import annotations
 
 import logging
+
 from kombu import Queue
 
 from apps.engine.queues import consumer_options, destination_queue, processor_destinations

@@ -25,9 +25,9 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from urllib.parse import unquote
 
 import git as gitpython

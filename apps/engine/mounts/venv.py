@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from .errors import MountError
 from .proc import ProcResult, proc_stream
