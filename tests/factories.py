@@ -56,7 +56,7 @@ def make_queue(**kw) -> Queue:
 
 
 def make_processor(**kw) -> Processor:
-    defaults = dict(name=unique("proc"), module="elasticcode_examples.sample", gitrepo="file:///tmp/repo")
+    defaults = {"name": unique("proc"), "module": "elasticcode_examples.sample", "gitrepo": "file:///tmp/repo"}
     defaults.update(kw)
     return Processor.objects.create(**defaults)
 
@@ -72,7 +72,8 @@ def make_socket(processor: Processor | None = None, **kw) -> Socket:
     processor = processor or make_processor()
     task = kw.pop("task", None) or make_task(processor, name=unique("fn"))
     queue = kw.pop("queue", None) or make_queue()
-    return Socket.objects.create(name=kw.pop("name", unique("socket")), processor=processor, task=task, queue=queue, **kw)
+    return Socket.objects.create(name=kw.pop("name", unique("socket")), processor=processor, task=task, queue=queue,
+                                 **kw)
 
 
 def make_plug(source: Socket, target: Socket, **kw) -> Plug:

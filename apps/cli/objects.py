@@ -115,7 +115,8 @@ def make_add(kind: Kind) -> click.Command:
 
 
 def make_update(kind: Kind) -> click.Command:
-    def callback(name: str | None, object_id: str | None, rename: str | None, sets: tuple[str, ...], **values: Any) -> None:
+    def callback(name: str | None, object_id: str | None, rename: str | None, sets: tuple[str, ...],
+                 **values: Any) -> None:
         session = current_session()
         target = session.lookup(kind.path, name=name, object_id=object_id)
         body = {**given(values), **parse_sets(sets)}

@@ -75,7 +75,8 @@ def show_user(session: Session, name: str | None, object_id: str | None) -> None
     echo_object(session, USER.columns, target, details=False)
     roles = target.get("roles")
     if roles:
-        click.echo("Roles: " + ", ".join(role.get("name", "?") if isinstance(role, dict) else str(role) for role in roles))
+        click.echo("Roles: " + ", ".join(role.get("name", "?") if isinstance(role, dict) else str(role)
+                                         for role in roles))
     echo_privileges(target.get("username") or target.get("name"), rights)
 
 

@@ -80,7 +80,7 @@ def _socket(node: dict, *, by) -> tuple[Socket, list[dict]]:
     socket, outcome = _upsert("socket", name, current, fields,
                               lambda f: socket_create(by=by, fields={"name": name, **f}),
                               lambda s, f: socket_update(socket=s, by=by, fields=f))
-    return socket, outcomes + [outcome]
+    return socket, [*outcomes, outcome]
 
 
 def _queue_fields(settings: dict) -> dict[str, Any]:
@@ -134,7 +134,7 @@ def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dic
     _, outcome = _upsert("plug", name, current, fields,
                          lambda f: plug_create(by=by, fields={"name": name, **f}),
                          lambda p, f: plug_update(plug=p, by=by, fields=f))
-    return outcomes + [outcome]
+    return [*outcomes, outcome]
 
 
 def _guarded(work, kind: str, name: str) -> tuple[Any, list[dict]]:

@@ -86,7 +86,8 @@ def processor_stats(*, window: int = 900, points: int = 90, processor: str = "")
         for key in ((proc, ""), (proc, sock)):
             groups[key][slot].append((state, duration))
     series = [_series(proc, sock, slots, bucket=bucket) for (proc, sock), slots in groups.items()]
-    return {"since": since, "until": now, "bucket": bucket, "series": sorted(series, key=lambda s: (s["processor"], s["socket"]))}
+    return {"since": since, "until": now, "bucket": bucket,
+            "series": sorted(series, key=lambda s: (s["processor"], s["socket"]))}
 
 
 def _series(processor: str, socket: str, slots: dict[int, list], *, bucket: int) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def test_no_list_or_object_shows_a_secret(secrets_everywhere, alice_api, bob):
     raw_token = bearer(bob)["HTTP_AUTHORIZATION"].split()[1]
     stored = [Processor.objects.get(name="proc1").gitrepo_secret, ProcessorSecret.objects.get(name="db").ciphertext]
     forbidden = [*SECRETS, raw_token, *stored]
-    for prefix, _viewset, basename in router.registry:
+    for prefix, _viewset, _basename in router.registry:
         if prefix in ("auth", "runs"):
             continue
         listing = alice_api.get(f"/api/{prefix}/", {"rows": 1000})

@@ -91,9 +91,9 @@ class StandbyPool:
     def ready(self) -> int:
         """How many are warm now."""
         for spare in self.spares:
-            if spare.pid not in self.warm and select.select([spare.stdout], [], [], 0)[0]:
-                if spare.stdout.readline() == READY:
-                    self.warm.add(spare.pid)
+            if (spare.pid not in self.warm and select.select([spare.stdout], [], [], 0)[0]
+                    and spare.stdout.readline() == READY):
+                self.warm.add(spare.pid)
         return sum(1 for spare in self.spares if spare.pid in self.warm and spare.poll() is None)
 
     def take(self, *, assignment: bytes) -> subprocess.Popen | None:
