@@ -117,7 +117,7 @@ def _plug_queue(settings: dict, *, target: Socket, by) -> tuple[Queue, list[dict
 
 def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dict]:
     name = f"{flow.name}:{edge.get('id')}"
-    source, target = sockets.get(edge.get("source")), sockets.get(edge.get("target"))
+    source, target = sockets.get(edge.get("source", "")), sockets.get(edge.get("target", ""))
     if source is None or target is None:
         raise BadRequest("The plug joins a node that was not deployed.")
     handle = edge.get("targetHandle") or "in"
@@ -125,11 +125,11 @@ def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dic
     if not isinstance(queue_settings, dict):
         raise BadRequest("The plug's queue settings must be an object.")
     queue, outcomes = _plug_queue(queue_settings, target=target, by=by)
-    fields = {"source": source, "target": target, "queue": queue,
-              "type": "ERROR" if edge.get("sourceHandle") == "error" else "RESULT"}
+    fields: dict[str, Any] = {"source": source, "target": target, "queue": queue,
+                              "type": "ERROR" if edge.get("sourceHandle") == "error" else "RESULT"}
     argument = handle[4:] if handle.startswith("arg:") else None
     current = Plug.objects.select_related("argument").filter(name=name).first()
-    if current is None or (current.argument.name if current.argument_id else None) != argument:
+    if current is None or (current.argument.name if current.argument else None) != argument:
         fields["argument"] = argument
     _, outcome = _upsert("plug", name, current, fields,
                          lambda f: plug_create(by=by, fields={"name": name, **f}),
