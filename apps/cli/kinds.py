@@ -55,7 +55,7 @@ class Field:
             required=for_add and self.required and not self.secret,
             default=self.default if for_add else None,
             show_default=for_add and self.default is not None,
-            prompt=f"{self.key.capitalize()}" if (for_add and self.secret) else None,
+            prompt=f"{self.key.capitalize()}" if (for_add and self.secret) else False,
             hide_input=self.secret,
         )
 

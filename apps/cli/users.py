@@ -49,10 +49,11 @@ def add_role(session: Session, name: str, username: str | None) -> None:
 @pass_session
 def add_privilege(session: Session, username: str | None, role: str | None, right: str) -> None:
     """Give a right to a user (-u) or a role (-r)."""
-    if bool(username) == bool(role):
+    name = username or role
+    if not name or (username and role):
         raise CliError("give either a user (-u/--user) or a role (-r/--role)")
     client = session.client()
-    path, name = ("users", username) if username else ("roles", role)
+    path = "users" if username else "roles"
     holder = client.find(path, name)
     answer = client.post(f"{path}/{holder['id']}/privileges/", {"right": right.upper()})
     if session.json_output:

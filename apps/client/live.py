@@ -51,7 +51,7 @@ def listen(
     base_url: str,
     token: str | None,
     topic: str,
-    on_event: Callable[[dict], None],
+    on_event: Callable[[dict], object],
     *,
     channel: str | None = None,
     on_gap: Callable[[dict], None] | None = None,
@@ -84,7 +84,7 @@ def listen(
 
 def _dispatch(
     raw: str | bytes,
-    on_event: Callable[[dict], None],
+    on_event: Callable[[dict], object],
     on_gap: Callable[[dict], None] | None,
     on_subscribed: Callable[[dict], None] | None,
 ) -> None:
