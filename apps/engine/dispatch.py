@@ -81,7 +81,12 @@ def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: 
                            inputs=inputs or ([parent.pk] if parent else []))
         payload = call_event(call=call, event="queued", state="queued")
         send = call_publish if parent is None else partial(_publish_held, plug_id=plug.pk if plug else None)
-        transaction.on_commit(lambda: (send(call=call, destination=destination), event_publish(payload)))
+
+        def publish() -> None:
+            send(call=call, destination=destination)
+            event_publish(payload)
+
+        transaction.on_commit(publish)
     return call
 
 

@@ -16,6 +16,7 @@ Invariants:
 from __future__ import annotations
 
 import collections
+import io
 import json
 import os
 import re
@@ -28,7 +29,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 DEFAULT_MAX_RESULT_BYTES = 1024 * 1024
 DEFAULT_MAX_LOG_BYTES = 64 * 1024
@@ -231,8 +232,9 @@ class RunnerProcess:
 
     def _drain_stderr(self, proc: subprocess.Popen) -> None:
         assert proc.stderr is not None
+        stderr = cast(io.BufferedReader, proc.stderr)  # a PIPE with Popen's default buffering
         size = 0
-        for chunk in iter(lambda: proc.stderr.read1(4096), b""):
+        for chunk in iter(lambda: stderr.read1(4096), b""):
             self._stderr_tail.append(chunk)
             size += len(chunk)
             while size > STDERR_TAIL_BYTES and len(self._stderr_tail) > 1:

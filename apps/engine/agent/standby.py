@@ -91,6 +91,7 @@ class StandbyPool:
     def ready(self) -> int:
         """How many are warm now."""
         for spare in self.spares:
+            assert spare.stdout is not None  # every spare is started with stdin and stdout pipes
             if (spare.pid not in self.warm and select.select([spare.stdout], [], [], 0)[0]
                     and spare.stdout.readline() == READY):
                 self.warm.add(spare.pid)
@@ -105,6 +106,7 @@ class StandbyPool:
             self.warm.discard(spare.pid)
             if spare.poll() is not None:
                 continue
+            assert spare.stdin is not None  # every spare is started with stdin and stdout pipes
             try:
                 spare.stdin.write(assignment)
                 spare.stdin.close()

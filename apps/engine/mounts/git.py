@@ -202,9 +202,9 @@ def _git_stderr(exc: Exception, *, url: str) -> str:
 def _ls_remote(*, url: str, repo_dir: Path) -> dict[str, str]:
     """Map every remote ref name (plus ``HEAD``) to its commit SHA."""
     try:
-        out = gitpython.Git(str(repo_dir)).ls_remote(
+        out = str(gitpython.Git(str(repo_dir)).ls_remote(
             "--", url, env=_git_env(), kill_after_timeout=120
-        )
+        ))  # str already; GitPython types every command's return as its union of outputs
     except (gitpython.GitCommandError, OSError) as exc:
         raise MountError(
             stage="clone",

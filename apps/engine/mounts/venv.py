@@ -86,7 +86,7 @@ def uv_find() -> str | None:
     if found:
         return found
     try:
-        import uv  # type: ignore[import-not-found]
+        import uv
 
         return uv.find_uv_bin()
     except (ImportError, FileNotFoundError, AttributeError):
