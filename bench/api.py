@@ -82,7 +82,7 @@ def bench_api(*, rounds: int, calls: int, requests: int) -> Result:
 
     pages = {"first page": 1, f"deep page ({deep})": deep}
     data = {label: {"platform": [], "raw": []} for label in pages}
-    for label, page in pages.items():  # warm caches and connections
+    for page in pages.values():  # warm caches and connections
         for _ in range(3):
             platform(page)
             baseline(page)

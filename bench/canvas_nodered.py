@@ -154,7 +154,7 @@ def _start_one(nr: NodeRed, shared: Path, n: int) -> None:
         [str(nr.node), str(nr.work / "nodered/node_modules/node-red/red.js"), "-s",
          str(nr.work / "nodered/settings.js")],
         env={**os.environ, "NR_USERDIR": str(userdir), "NR_PORT": str(port)}, cwd=userdir,
-        stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)  # noqa: SIM115
+        stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
     nr.procs[n] = proc
     while time.monotonic() - started < START_TIMEOUT_S:
         if proc.poll() is not None:

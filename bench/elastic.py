@@ -180,7 +180,7 @@ def resume_trial(world, *, hold: float) -> dict:
         try:
             call_submit(socket=world.bp, args=["held"], kwargs={}, parent=parent, hops=1)
             out["published"] = time.perf_counter()
-        except Exception as error:  # noqa: BLE001 - reported by the main thread
+        except Exception as error:  # reported by the main thread
             out["error"] = error
         finally:
             connection.close()

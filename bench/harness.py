@@ -136,7 +136,7 @@ class Procs:
         log = WORK / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         popen = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **bench_env(), **env},
-                                 stdout=open(log, "wb"),  # noqa: SIM115 - the child keeps it open
+                                 stdout=open(log, "wb"),  # the child keeps it open
                                  stderr=subprocess.STDOUT, start_new_session=True)
         proc = Proc(name=name, popen=popen, log=log)
         self.started.append(proc)

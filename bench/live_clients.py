@@ -33,7 +33,8 @@ async def client_run(url: str, client: Client, ready: asyncio.Event, started: li
     try:
         await _client_loop(url, client, ready, started)
     except websockets.ConnectionClosed as closed:
-        client.closed = f"{closed.rcvd.code if closed.rcvd else '?'} {closed.rcvd.reason if closed.rcvd else ''}".strip()
+        client.closed = (f"{closed.rcvd.code if closed.rcvd else '?'}"
+                         f" {closed.rcvd.reason if closed.rcvd else ''}").strip()
         if client not in started:
             raise
 

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             began, load = time.monotonic(), os.getloadavg()[0]
             try:
                 result = run_one(name, args=args, size=size, world=world, procs=procs)
-            except Exception as error:  # noqa: BLE001 - one failing benchmark must not lose the others' figures
+            except Exception as error:  # one failing benchmark must not lose the others' figures
                 traceback.print_exc()
                 result = harness.Result(key=name, title=name, baseline="", skipped=f"failed: {error}")
             result.seconds = time.monotonic() - began

@@ -32,7 +32,8 @@ def stacks_summary(path: Path, *, top: int = 40) -> str:
         total += n
         seen = set()
         for frame in stack.split(";"):
-            name = frame.split(" (")[0] + " (" + frame.split(" (")[-1].split(":")[0].split("/site-packages/")[-1].split("/work/main/")[-1] + ")" if " (" in frame else frame
+            where = frame.split(" (")[-1].split(":")[0].split("/site-packages/")[-1].split("/work/main/")[-1]
+            name = frame.split(" (")[0] + " (" + where + ")" if " (" in frame else frame
             if name not in seen:
                 seen.add(name)
                 inclusive[name] += n

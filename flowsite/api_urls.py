@@ -43,7 +43,7 @@ class NotFoundView(APIView):
 
     permission_classes = [HasRight]
     renderer_classes = [JSONRenderer]
-    rights = {method: PUBLIC for method in ("get", "post", "put", "patch", "delete")}
+    rights = dict.fromkeys(("get", "post", "put", "patch", "delete"), PUBLIC)
 
     def _not_found(self, request, *args, **kwargs):
         raise NotFound("No such object.")

@@ -6,7 +6,14 @@ import itertools
 import uuid
 
 from apps.accounts.models import (
-    ApiToken, Privilege, RevokedPrivilege, Role, RolePrivilege, User, UserPrivilege, UserRole,
+    ApiToken,
+    Privilege,
+    RevokedPrivilege,
+    Role,
+    RolePrivilege,
+    User,
+    UserPrivilege,
+    UserRole,
     token_digest,
 )
 from apps.calls.models import Call, Event, Join, MetricSample
@@ -14,10 +21,27 @@ from apps.core.models import Log, Setting
 from apps.engine.queues import socket_queue_name
 from apps.flows.models import File, Flow, Version
 from apps.network.models import (
-    Action, Agent, Container, Deployment, Network, Node, Queue, QueueLog, Scheduler, Worker,
+    Action,
+    Agent,
+    Container,
+    Deployment,
+    Network,
+    Node,
+    Queue,
+    QueueLog,
+    Scheduler,
+    Worker,
 )
 from apps.processors.models import (
-    Argument, Gate, Plug, Processor, ProcessorSecret, Socket, Task, TrustedRepository, Work,
+    Argument,
+    Gate,
+    Plug,
+    Processor,
+    ProcessorSecret,
+    Socket,
+    Task,
+    TrustedRepository,
+    Work,
 )
 
 _seq = itertools.count()
@@ -32,7 +56,7 @@ def make_queue(**kw) -> Queue:
 
 
 def make_processor(**kw) -> Processor:
-    defaults = dict(name=unique("proc"), module="elasticcode_examples.sample", gitrepo="file:///tmp/repo")
+    defaults = {"name": unique("proc"), "module": "elasticcode_examples.sample", "gitrepo": "file:///tmp/repo"}
     defaults.update(kw)
     return Processor.objects.create(**defaults)
 
@@ -48,7 +72,8 @@ def make_socket(processor: Processor | None = None, **kw) -> Socket:
     processor = processor or make_processor()
     task = kw.pop("task", None) or make_task(processor, name=unique("fn"))
     queue = kw.pop("queue", None) or make_queue()
-    return Socket.objects.create(name=kw.pop("name", unique("socket")), processor=processor, task=task, queue=queue, **kw)
+    return Socket.objects.create(name=kw.pop("name", unique("socket")), processor=processor, task=task, queue=queue,
+                                 **kw)
 
 
 def make_plug(source: Socket, target: Socket, **kw) -> Plug:

@@ -14,32 +14,33 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from apps.core.models import BaseModel, Status
 from apps.accounts.rights import Right
+from apps.core.models import BaseModel, Status
 
 
 class User(AbstractUser):
     """A platform user. Passwords are hashed by Django's password hashers."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(unique=True, blank=True, null=True)
+    # A user may have no email (NULL, so that the unique constraint allows many); AbstractUser types it as str.
+    email = models.EmailField(unique=True, blank=True, null=True)  # type: ignore[assignment]
     owner = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.READY)
     requested_status = models.CharField(max_length=20, choices=Status.choices, default=Status.READY)
     lastupdated = models.DateTimeField(auto_now=True)
-    roles = models.ManyToManyField(
+    roles: models.ManyToManyField[Role, UserRole] = models.ManyToManyField(
         "Role", through="UserRole", through_fields=("user", "role"), related_name="users", blank=True
     )
-    privileges = models.ManyToManyField(
+    privileges: models.ManyToManyField[Privilege, UserPrivilege] = models.ManyToManyField(
         "Privilege",
         through="UserPrivilege",
         through_fields=("user", "privilege"),
         related_name="users",
         blank=True,
     )
-    revoked = models.ManyToManyField(
+    revoked: models.ManyToManyField[Privilege, RevokedPrivilege] = models.ManyToManyField(
         "Privilege",
         through="RevokedPrivilege",
         through_fields=("user", "privilege"),
@@ -72,7 +73,7 @@ class Privilege(BaseModel):
 
 
 class Role(BaseModel):
-    privileges = models.ManyToManyField(
+    privileges: models.ManyToManyField[Privilege, RolePrivilege] = models.ManyToManyField(
         Privilege,
         through="RolePrivilege",
         through_fields=("role", "privilege"),

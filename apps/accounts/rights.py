@@ -49,7 +49,8 @@ EXTRA_RIGHTS.append("ATTACH_SECRET")
 
 ALL_RIGHTS = SPEC_RIGHTS + [r for r in EXTRA_RIGHTS if r not in SPEC_RIGHTS]
 
-Right = models.TextChoices("Right", [(name, name) for name in ALL_RIGHTS])
+# django-stubs types only the class form of TextChoices, not the functional API (Enum("Name", members)).
+Right = models.TextChoices("Right", [(name, name) for name in ALL_RIGHTS])  # type: ignore[call-overload]
 
 CRUD_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
 _VERB_OF_ACTION = {

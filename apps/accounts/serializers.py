@@ -16,7 +16,8 @@ from apps.core.serializers import (
 
 
 class UserSerializer(PlatformSerializer):
-    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    roles: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True)
 
     class Meta:
         model = User
@@ -66,7 +67,8 @@ class RightExplainedSerializer(serializers.Serializer):
 
 
 class RoleSerializer(PlatformSerializer):
-    privileges = serializers.SlugRelatedField(slug_field="right", many=True, read_only=True)
+    privileges: serializers.SlugRelatedField[Privilege] = serializers.SlugRelatedField(
+        slug_field="right", many=True, read_only=True)
 
     class Meta:
         model = Role

@@ -15,9 +15,9 @@ def _node(call: Call) -> dict[str, Any]:
         "id": str(call.pk), "name": call.name, "state": call.state, "socket": call.socket.name,
         "processor": call.socket.processor.name, "parent": str(call.parent_id) if call.parent_id else None,
         "started": call.started, "finished": call.finished,
-        "node": call.node.hostname if call.node_id else None,
-        "agent": call.agent.name if call.agent_id else None,
-        "worker": call.worker.name if call.worker_id else None, "commit": call.commit,
+        "node": call.node.hostname if call.node else None,
+        "agent": call.agent.name if call.agent else None,
+        "worker": call.worker.name if call.worker else None, "commit": call.commit,
     }
 
 

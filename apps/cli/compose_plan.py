@@ -29,6 +29,13 @@ class Change:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (old, new)
 
     @property
+    def current_id(self) -> str:
+        """The server's id of what an update or delete changes (the plan sets ``current`` for both)."""
+        if self.current is None:
+            raise ValueError(f"The {self.action} of {self.obj.name} has no object on the server.")
+        return self.current["id"]
+
+    @property
     def head(self) -> str:
         return f"{SYMBOLS[self.action]} {self.obj.kind} {self.obj.name}"
 
@@ -125,9 +132,9 @@ def apply(client: ApiClient, changes: list[Change], progress: Callable[[int, int
             client.post(f"{obj.path}/", {"name": obj.name, **obj.fields})
         elif change.action == "update":
             body = {key: obj.fields[key] for key in change.fields}
-            client.patch(f"{obj.path}/{change.current['id']}/", body)
+            client.patch(f"{obj.path}/{change.current_id}/", body)
         else:
-            client.delete(f"{obj.path}/{change.current['id']}/")
+            client.delete(f"{obj.path}/{change.current_id}/")
         progress(index, len(changes), change)
 
 

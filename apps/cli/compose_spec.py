@@ -172,7 +172,8 @@ class _Reader:
             if obj is None:
                 continue
             if obj.name in first_line:
-                self.problem(item, f"{section.kind} '{obj.name}' is declared twice (first at line {first_line[obj.name]})")
+                self.problem(item, f"{section.kind} '{obj.name}' is declared twice"
+                                   f" (first at line {first_line[obj.name]})")
                 continue
             first_line[obj.name] = obj.line
             objects.append(obj)

@@ -55,7 +55,7 @@ class Field:
             required=for_add and self.required and not self.secret,
             default=self.default if for_add else None,
             show_default=for_add and self.default is not None,
-            prompt=f"{self.key.capitalize()}" if (for_add and self.secret) else None,
+            prompt=f"{self.key.capitalize()}" if (for_add and self.secret) else False,
             hide_input=self.secret,
         )
 
@@ -121,14 +121,16 @@ KINDS: tuple[Kind, ...] = (
         _f("hostname", "-h", "--hostname", help="Host name"),
         _f("concurrency", "-c", "--concurrency", type=int, help="Worker processes"),
         _f("agent", "--agent", help="Agent name"),
-    ), extra_columns=(_c("Processor", "processor"), _c("Hostname", "hostname"), _c("Concurrency", "concurrency"), STATUS)),
+    ), extra_columns=(_c("Processor", "processor"), _c("Hostname", "hostname"), _c("Concurrency", "concurrency"),
+                      STATUS)),
     Kind("deployment", "deployments", fields=(
         _f("processor", "-pn", "--processor", help="Processor name", required=True),
         _f("hostname", "-h", "--hostname", help="Host name", required=True),
         _f("cpus", "-cp", "--cpus", type=int, help="CPUs on that host"),
     ), extra_columns=(_c("Processor", "processor"), _c("Hostname", "hostname"), _c("CPUs", "cpus"))),
     Kind("queue", "queues", fields=(
-        _f("qtype", "-t", "--type", type=click.Choice(["topic", "direct", "fanout"]), default="direct", help="Exchange type"),
+        _f("qtype", "-t", "--type", type=click.Choice(["topic", "direct", "fanout"]), default="direct",
+           help="Exchange type"),
         _f("durable", "--durable/--transient", type=bool, help="Survive a broker restart"),
         _f("message_ttl", "--ttl", type=int, help="Message time to live, ms (-1: none)"),
         _f("max_length", "--max-length", type=int, help="Most messages held (-1: unbounded)"),
@@ -137,11 +139,13 @@ KINDS: tuple[Kind, ...] = (
     # "flow ls queues" shows the queue monitor's figures instead (apps.cli.queues).
     ), extra_columns=(_c("Type", "qtype"), _c("Durable", "durable")), verbs=ALL_VERBS - {"list"}),
     Kind("scheduler", "schedulers", fields=(
-        _f("strategy", "-s", "--strategy", type=click.Choice(["BALANCED", "EFFICIENT"]), default="BALANCED", help="Placement strategy"),
+        _f("strategy", "-s", "--strategy", type=click.Choice(["BALANCED", "EFFICIENT"]), default="BALANCED",
+           help="Placement strategy"),
         NETWORK,
     ), extra_columns=(_c("Strategy", "strategy"),)),
     Kind("action", "actions", fields=(
-        _f("target", "--target", type=click.Choice(["host", "worker", "processor", "queue", "all"]), required=True, help="What the action is about"),
+        _f("target", "--target", type=click.Choice(["host", "worker", "processor", "queue", "all"]), required=True,
+           help="What the action is about"),
         _f("params", "--params", type=JSON, help="Parameters as a JSON object"),
     ), extra_columns=(_c("Target", "target"), STATUS)),
     Kind("container", "containers", fields=(
@@ -189,7 +193,8 @@ KINDS: tuple[Kind, ...] = (
         _f("argument", "-a", "--argument", help="Target argument name"),
         _f("type", "--type", type=click.Choice(["RESULT", "ERROR"]), default="RESULT", help="Carry results or errors"),
         _f("description", "-d", "--description", help="What it carries"),
-    ), extra_columns=(_c("Source", "source"), _c("Target", "target"), _c("Queue", "queue"), _c("Type", "type"), _c("Argument", "argument"))),
+    ), extra_columns=(_c("Source", "source"), _c("Target", "target"), _c("Queue", "queue"), _c("Type", "type"),
+                      _c("Argument", "argument"))),
     Kind("gate", "gates", fields=(
         _f("task", "-t", "--task", help="Task name"),
         _f("open", "--open/--closed", type=bool, help="Let calls through"),

@@ -29,7 +29,7 @@ def load_adaptor(dotted: str) -> Callable[[dict], object]:
         except AttributeError:
             break
         if callable(target):
-            return target  # type: ignore[return-value]
+            return target
         raise CliError(f"the adaptor '{dotted}' is not callable")
     raise CliError(f"cannot load the adaptor '{dotted}': give module.function from an importable module")
 

@@ -67,7 +67,7 @@ class FlowGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # noqa: BLE001 - the one place that reports every failure
+        except Exception as exc:  # the one place that reports every failure
             if ctx.params.get("debug"):
                 traceback.print_exc()
             click.echo(error_text(exc, ctx.invoked_subcommand), err=True)

@@ -110,12 +110,13 @@ def make_add(kind: Kind) -> click.Command:
         created = session.client().post(f"{kind.path}/", {kind.name_key: name, **given(values)})
         announce(session, created, f'{kind.title} "{name}" added')
 
-    params = [name_option(required=True), *(field.option(for_add=True) for field in kind.fields)]
+    params: list[click.Parameter] = [name_option(required=True), *(field.option(for_add=True) for field in kind.fields)]
     return click.Command(kind.name, callback=callback, params=params, help=f"Add {kind.a}.")
 
 
 def make_update(kind: Kind) -> click.Command:
-    def callback(name: str | None, object_id: str | None, rename: str | None, sets: tuple[str, ...], **values: Any) -> None:
+    def callback(name: str | None, object_id: str | None, rename: str | None, sets: tuple[str, ...],
+                 **values: Any) -> None:
         session = current_session()
         target = session.lookup(kind.path, name=name, object_id=object_id)
         body = {**given(values), **parse_sets(sets)}
@@ -127,7 +128,7 @@ def make_update(kind: Kind) -> click.Command:
         label = target.get(kind.name_key) or target["id"]
         announce(session, updated, f'{kind.title} "{label}" updated ({", ".join(sorted(body))})')
 
-    params = [
+    params: list[click.Parameter] = [
         name_option(required=False), id_option(),
         click.Option(["--rename", "rename"], help="New name"),
         click.Option(["--set", "sets"], multiple=True, help="KEY=VALUE for any other field (VALUE may be JSON)"),
@@ -144,7 +145,7 @@ def make_delete(kind: Kind) -> click.Command:
         label = target.get(kind.name_key) or target["id"]
         announce(session, {"id": target["id"], "deleted": True}, f'{kind.title} "{label}" deleted')
 
-    params = [name_option(required=False), id_option()]
+    params: list[click.Parameter] = [name_option(required=False), id_option()]
     return click.Command(kind.name, callback=callback, params=params, help=f"Delete {kind.a}.")
 
 
@@ -154,7 +155,7 @@ def make_list(kind: Kind) -> click.Command:
         params = given({"page": page, "rows": rows, "search": search, "ordering": ordering})
         echo_page(session, kind.columns, session.client().get(f"{kind.path}/", params), page=page, rows=rows)
 
-    params = [
+    params: list[click.Parameter] = [
         *page_options(20),
         click.Option(["-s", "--search", "search"], help="Only objects matching this text"),
         click.Option(["-o", "--ordering", "ordering"], help="Sort field, '-' for descending (e.g. -lastupdated)"),
@@ -167,7 +168,7 @@ def make_show(kind: Kind) -> click.Command:
         session = current_session()
         echo_object(session, kind.columns, session.lookup(kind.path, name=name, object_id=object_id))
 
-    params = [name_option(required=False), id_option()]
+    params: list[click.Parameter] = [name_option(required=False), id_option()]
     return click.Command(kind.name, callback=callback, params=params, help=f"Show one {kind.name}.")
 
 

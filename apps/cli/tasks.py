@@ -13,6 +13,7 @@ import ast
 import json
 import math
 import re
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -83,7 +84,7 @@ def read_args(data: str | None, *, debug: bool = False) -> list:
     if data is not None:
         text, source = data, "--data"
     else:
-        stdin = click.get_text_stream("stdin")
+        stdin = sys.stdin  # click.get_text_stream is deprecated (Click 9.0 removes it)
         if stdin.isatty():
             return []
         text, source = stdin.read().rstrip("\r\n"), "stdin"

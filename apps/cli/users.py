@@ -49,10 +49,11 @@ def add_role(session: Session, name: str, username: str | None) -> None:
 @pass_session
 def add_privilege(session: Session, username: str | None, role: str | None, right: str) -> None:
     """Give a right to a user (-u) or a role (-r)."""
-    if bool(username) == bool(role):
+    name = username or role
+    if not name or (username and role):
         raise CliError("give either a user (-u/--user) or a role (-r/--role)")
     client = session.client()
-    path, name = ("users", username) if username else ("roles", role)
+    path = "users" if username else "roles"
     holder = client.find(path, name)
     answer = client.post(f"{path}/{holder['id']}/privileges/", {"right": right.upper()})
     if session.json_output:
@@ -75,7 +76,8 @@ def show_user(session: Session, name: str | None, object_id: str | None) -> None
     echo_object(session, USER.columns, target, details=False)
     roles = target.get("roles")
     if roles:
-        click.echo("Roles: " + ", ".join(role.get("name", "?") if isinstance(role, dict) else str(role) for role in roles))
+        click.echo("Roles: " + ", ".join(role.get("name", "?") if isinstance(role, dict) else str(role)
+                                         for role in roles))
     echo_privileges(target.get("username") or target.get("name"), rights)
 
 

@@ -2,8 +2,15 @@
 
 from apps.client.config import Config, load_config, save_config
 from apps.client.errors import (
-    ApiError, BadRequest, ConnectionFailed, Conflict, Forbidden, NotFound, RateLimited,
-    ServerError, Unauthorized,
+    ApiError,
+    BadRequest,
+    Conflict,
+    ConnectionFailed,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServerError,
+    Unauthorized,
 )
 from apps.client.http import ApiClient
 

@@ -16,7 +16,13 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.sync.client import connect
 
 from apps.client.errors import (
-    ApiError, BadRequest, ConnectionFailed, Forbidden, ServerError, Unauthorized, error_class,
+    ApiError,
+    BadRequest,
+    ConnectionFailed,
+    Forbidden,
+    ServerError,
+    Unauthorized,
+    error_class,
 )
 from apps.client.http import server_root
 
@@ -45,7 +51,7 @@ def listen(
     base_url: str,
     token: str | None,
     topic: str,
-    on_event: Callable[[dict], None],
+    on_event: Callable[[dict], object],
     *,
     channel: str | None = None,
     on_gap: Callable[[dict], None] | None = None,
@@ -78,7 +84,7 @@ def listen(
 
 def _dispatch(
     raw: str | bytes,
-    on_event: Callable[[dict], None],
+    on_event: Callable[[dict], object],
     on_gap: Callable[[dict], None] | None,
     on_subscribed: Callable[[dict], None] | None,
 ) -> None:

@@ -25,7 +25,8 @@ def audit_record(*, by, obj: models.Model, text: str, source: str) -> Log:
 def object_create(*, model: type[M], by, fields: dict[str, Any], audit: bool = False) -> M:
     """Validate and save a new object owned by ``by``."""
     instance = model(**fields)
-    if hasattr(instance, "owner_id") and getattr(by, "is_authenticated", False) and not instance.owner_id:
+    if (hasattr(instance, "owner") and getattr(by, "is_authenticated", False)
+            and not getattr(instance, "owner_id", None)):
         instance.owner = by
     with transaction.atomic():
         instance.full_clean()

@@ -35,7 +35,8 @@ class RunRequest(serializers.Serializer):
 class TaskCode(serializers.Serializer):
     task = serializers.CharField()
     module = serializers.CharField()
-    source = serializers.CharField(allow_blank=True)
+    # DRF's metaclass moves declared fields out of the class, so this does not shadow Field.source.
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
 
 
 class ProcessorMountViewSet(PlatformViewSet):
@@ -105,7 +106,7 @@ class RunResponse(serializers.Serializer):
 
 def _calls(tracking) -> list[dict]:
     rows = Call.objects.filter(tracking=tracking).order_by("created").values("id", "name", "state")
-    return list(rows[:1000])
+    return [dict(row) for row in rows[:1000]]
 
 
 class RunViewSet(viewsets.ViewSet):

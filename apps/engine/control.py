@@ -12,7 +12,7 @@ from apps.engine.dispatch import call_submit
 from apps.engine.recording import call_cancel
 from apps.processors.models import MountStatus, Processor, Socket
 from apps.processors.schedules import PLATFORM_QUEUE
-from apps.processors.services import repository_check, processor_repository_url
+from apps.processors.services import processor_repository_url, repository_check
 from flowsite.celery import app as celery_app
 
 MOUNT_TASK = "elasticcode.mount"

@@ -81,7 +81,12 @@ def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: 
                            inputs=inputs or ([parent.pk] if parent else []))
         payload = call_event(call=call, event="queued", state="queued")
         send = call_publish if parent is None else partial(_publish_held, plug_id=plug.pk if plug else None)
-        transaction.on_commit(lambda: (send(call=call, destination=destination), event_publish(payload)))
+
+        def publish() -> None:
+            send(call=call, destination=destination)
+            event_publish(payload)
+
+        transaction.on_commit(publish)
     return call
 
 
@@ -137,7 +142,7 @@ def call_publish(*, call: Call, destination: Destination, countdown: float | Non
                 queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
             )
             return
-        except (*REFUSED, KombuOperationalError, socket_timeout) as error:
+        except (TimeoutError, *REFUSED, KombuOperationalError) as error:
             cause = error if isinstance(error, (*REFUSED, socket_timeout)) else error.__cause__
             if isinstance(cause, socket_timeout):
                 raise Unavailable(f"The broker did not confirm the message of {call.name} within "

@@ -74,8 +74,8 @@ def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None 
                             "the runner was stopped and replaced.")
     except RunnerCrashed as crash:
         response = _failure(f"The runner process died while running {call.name}: {crash}")
-    except ValueError as error:
-        response = _failure(str(error))
+    except ValueError as problem:
+        response = _failure(str(problem))
     if response["ok"]:
         _record_success(call=call, response=response, commit=context.commit)
         return Outcome(state="finished", result=response.get("result"))

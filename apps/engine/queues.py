@@ -156,4 +156,5 @@ def consumer_options(queue: Queue) -> dict:
     RabbitMQ queue declared with other arguments is refused, PRECONDITION_FAILED)."""
     return {"queue": queue.name, "exchange": queue.exchange.name, "exchange_type": queue.exchange.type,
             "routing_key": queue.routing_key, "durable": queue.durable, "exchange_durable": queue.exchange.durable,
-            "queue_arguments": queue.queue_arguments or None}
+            # kombu sets Queue's attributes from its attrs table at runtime, so they are untyped.
+            "queue_arguments": queue.queue_arguments or None}  # type: ignore[attr-defined]

@@ -5,7 +5,9 @@ final state exactly once however often its message is delivered.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -76,7 +78,7 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _finalize(*, call_id: str, state: str, fields: dict[str, Any]) -> bool:
+def _finalize(*, call_id: UUID | str, state: str, fields: dict[str, Any]) -> bool:
     updated = (
         Call.objects.filter(pk=call_id)
         .exclude(state__in=FINAL_STATES)
@@ -153,4 +155,4 @@ def metric_samples_add(*, call: Call, metrics: list[dict[str, Any]]) -> None:
     for row in rows:
         payload = {"kind": "metric", "processor": processor.name, "name": row.name, "value": row.value,
                    "tags": row.tags, "call": str(call.pk)}
-        transaction.on_commit(lambda payload=payload: event_publish(payload))
+        transaction.on_commit(partial(event_publish, payload))

@@ -67,6 +67,8 @@ def join_deliver(*, plug: Plug, call: Call, value: Any) -> Call | None:
     """Store one argument for (run, target); submit the target when the set is complete."""
     target = plug.target
     needed = bound_arguments(target=target)
+    if plug.argument is None:
+        raise ValueError(f"The plug {plug.name} feeds no argument; _deliver submits its target directly.")
     join = _join_locked(tracking=call.tracking, target=target, ttl=_join_ttl(plug))
     join.values[plug.argument.name] = value
     join.parents.append(str(call.pk))

@@ -18,6 +18,7 @@ Invariants:
 from __future__ import annotations
 
 import collections
+import io
 import json
 import os
 import re
@@ -30,7 +31,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from apps.engine.runner_user import RunnerUser, popen_identity
 
@@ -240,8 +241,9 @@ class RunnerProcess:
 
     def _drain_stderr(self, proc: subprocess.Popen) -> None:
         assert proc.stderr is not None
+        stderr = cast(io.BufferedReader, proc.stderr)  # a PIPE with Popen's default buffering
         size = 0
-        for chunk in iter(lambda: proc.stderr.read1(4096), b""):
+        for chunk in iter(lambda: stderr.read1(4096), b""):
             self._stderr_tail.append(chunk)
             size += len(chunk)
             while size > STDERR_TAIL_BYTES and len(self._stderr_tail) > 1:

@@ -135,7 +135,7 @@ def worker_run(*, processor: Processor, mount: Mount, concurrency: int, hostname
         processor_id=str(processor.pk), python=mount.python, source=mount.path, commit=mount.commit,
         who=WorkerIdentity(hostname=hostname, worker_id=str(row.pk),
                            agent_id=str(row.agent_id) if row.agent_id else None,
-                           node_id=str(row.agent.node_id) if row.agent_id else None),
+                           node_id=str(row.agent.node_id) if row.agent else None),
         secrets=processor_secrets(processor), runner_user=runner_user,
     )
     node_name = worker_node_name(processor_name=processor.name, hostname=hostname, pid=os.getpid())

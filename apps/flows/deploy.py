@@ -117,7 +117,7 @@ def _socket(node: dict, *, by) -> tuple[Socket, list[dict]]:
     socket, outcome = _upsert("socket", name, current, {**fields, "queue": queue},
                               lambda f: socket_create(by=by, fields={"name": name, **f}),
                               lambda s, f: socket_update(socket=s, by=by, fields=f))
-    return socket, outcomes + [outcome]
+    return socket, [*outcomes, outcome]
 
 
 def _queue_fields(settings: dict) -> dict[str, Any]:
@@ -157,18 +157,18 @@ def _plug_queue(settings: dict, *, target: Socket, by) -> tuple[Queue, list[dict
 
 def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dict]:
     name = f"{flow.name}:{edge.get('id')}"
-    source, target = sockets.get(edge.get("source")), sockets.get(edge.get("target"))
+    source, target = sockets.get(edge.get("source", "")), sockets.get(edge.get("target", ""))
     if source is None or target is None:
         raise BadRequest("The plug joins a node that was not deployed.")
     handle = edge.get("targetHandle") or "in"
     queue_settings = (edge.get("data") or {}).get("queue") or {}
     if not isinstance(queue_settings, dict):
         raise BadRequest("The plug's queue settings must be an object.")
-    fields = {"source": source, "target": target,
-              "type": "ERROR" if edge.get("sourceHandle") == "error" else "RESULT"}
+    fields: dict[str, Any] = {"source": source, "target": target,
+                              "type": "ERROR" if edge.get("sourceHandle") == "error" else "RESULT"}
     argument = handle[4:] if handle.startswith("arg:") else None
     current = Plug.objects.select_related("argument", "queue").filter(name=name).first()
-    if current is None or (current.argument.name if current.argument_id else None) != argument:
+    if current is None or (current.argument.name if current.argument else None) != argument:
         fields["argument"] = argument
     queue_name = queue_settings.get("name") or target.queue.name
     _require_write(by, "plug", name, new=current is None, add=Right.ADD_PLUG, update=Right.UPDATE_PLUG,
@@ -179,7 +179,7 @@ def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dic
     _, outcome = _upsert("plug", name, current, fields,
                          lambda f: plug_create(by=by, fields={"name": name, **f}),
                          lambda p, f: plug_update(plug=p, by=by, fields=f))
-    return outcomes + [outcome]
+    return [*outcomes, outcome]
 
 
 def _plug_remove(plug: Plug, *, by) -> tuple[None, list[dict]]:

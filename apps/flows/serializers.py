@@ -17,7 +17,8 @@ class FileSerializer(PlatformSerializer):
 
 class FlowSerializer(PlatformSerializer):
     # The number users see ("deployed v3"), not the version row's id.
-    deployed_version = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    deployed_version: serializers.SlugRelatedField[Version] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True)
 
     class Meta:
         model = Flow

@@ -39,25 +39,32 @@ class Refused(Exception):
 def subscription_resolve(*, user, topic: object, channel: object = None) -> Subscription:
     """The subscription ``user`` asked for, or Refused. ``flow listen`` may send
     ``NAME.CHANNEL`` (e.g. ``proc1.task``): NAME is a processor, else a socket, else a queue."""
-    if channel is not None and channel not in CHANNEL_KINDS:
-        raise Refused(f"Unknown channel {channel!r}: use task, log or metric.")
+    wanted = _channel(channel)
     parsed = topic_parse(topic)
     if parsed is None:
-        parsed, channel = _legacy_topic(topic, channel)
+        parsed, wanted = _legacy_topic(topic, wanted)
     right = TOPIC_RIGHTS[parsed.kind]
     if right is not None and not user_has_right(user, right):
         raise Refused(f"You need the {right} right to subscribe to {parsed}.")
     _exists_or_refuse(parsed)
-    return Subscription(topic=parsed, channel=channel)
+    return Subscription(topic=parsed, channel=wanted)
 
 
-def _legacy_topic(topic: object, channel: object) -> tuple[Topic, str | None]:
+def _channel(channel: object) -> str | None:
+    """The channel asked for (None: every event). Not text (a list, say) is refused like an
+    unknown name; it was looked up in CHANNEL_KINDS and raised TypeError (unhashable)."""
+    if channel is not None and (not isinstance(channel, str) or channel not in CHANNEL_KINDS):
+        raise Refused(f"Unknown channel {str(channel)[:100]!r}: use task, log or metric.")
+    return channel
+
+
+def _legacy_topic(topic: object, channel: str | None) -> tuple[Topic, str | None]:
     name, _, suffix = str(topic).rpartition(".")
     if not isinstance(topic, str) or suffix not in CHANNEL_KINDS or not name:
         raise Refused(f"Unknown topic {str(topic)[:100]!r}: use calls:all, run:<id>, processor:<name>, "
                       "socket:<name>, queue:<name>, flow:<name>, metrics, nodes, queues or counters.")
     for kind in ("processor", "socket", "queue"):
-        if _NAMED_MODELS[kind].objects.filter(name=name).exists():
+        if _NAMED_MODELS[kind]._default_manager.filter(name=name).exists():
             return Topic(kind=kind, name=name), channel or suffix
     raise Refused(f"No processor, socket or queue is named {name!r}.")
 
@@ -69,5 +76,5 @@ def _exists_or_refuse(topic: Topic) -> None:
         except ValueError:
             raise Refused(f"{topic.name!r} is not a run id.") from None
     model = _NAMED_MODELS.get(topic.kind)
-    if model is not None and not model.objects.filter(name=topic.name).exists():
+    if model is not None and not model._default_manager.filter(name=topic.name).exists():
         raise Refused(f"No {topic.kind} is named {topic.name!r}.")

@@ -56,7 +56,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         handler = {"subscribe": self.subscribe, "unsubscribe": self.unsubscribe,
-                   "ping": self.ping, "stats": self.stats}.get(kind)
+                   "ping": self.ping, "stats": self.stats}.get(kind) if isinstance(kind, str) else None
         if handler is None:
             await self.send_json({"type": "error", "message": "Unknown message type."})
             return

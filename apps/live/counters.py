@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from functools import lru_cache
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -65,7 +66,7 @@ async def counters_add(counts: dict[str, int]) -> None:
     await pipe.execute()
 
 
-def _stats(raw: dict[str, str]) -> dict[str, int]:
+def _stats(raw: dict[Any, Any]) -> dict[str, int]:  # redis-py types hgetall for bytes or str replies
     stats = {name: int(raw.get(name, 0)) for name in (*PUBLISHER_FIELDS, *CONNECTION_FIELDS)}
     stats["unacked"] = stats["read"] - stats["acked"]
     return stats

@@ -52,7 +52,7 @@ class Publisher:
 
 
 def publisher_from_settings(**overrides: Any) -> Publisher:
-    options = {"read_count": settings.LIVE_READ_COUNT, "tick_ms": settings.LIVE_TICK_MS}
+    options: dict[str, Any] = {"read_count": settings.LIVE_READ_COUNT, "tick_ms": settings.LIVE_TICK_MS}
     options.update(overrides)
     return Publisher(client=counters.redis_async(), **options)
 
@@ -88,7 +88,9 @@ async def trimmed_unread(pub: Publisher) -> int:
 
 async def entries_read(pub: Publisher, *, pending: bool = False) -> list[tuple[str, dict[str, str]]]:
     """New entries (blocking up to one tick), or this consumer's unacknowledged ones."""
-    reply = await pub.client.xreadgroup(
+    # redis-py types the reply for RESP2 and RESP3 at once (a list or a dict); on our RESP2
+    # connection XREADGROUP answers [[stream, [(id, fields), ...]], ...], or None after block.
+    reply: Any = await pub.client.xreadgroup(
         GROUP, pub.consumer, {pub.stream: "0" if pending else ">"}, count=pub.read_count,
         block=None if pending else pub.tick_ms,
     )

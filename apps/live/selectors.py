@@ -30,7 +30,7 @@ def call_row(call: Call) -> dict[str, Any]:
         "socket": call.socket.name, "processor": call.socket.processor.name, "queue": call.socket.queue.name,
         "created": call.created, "started": call.started, "finished": call.finished,
         "duration_ms": round(duration, 3) if duration is not None else None,
-        "node": call.node.hostname if call.node_id else None,
+        "node": call.node.hostname if call.node else None,
     }
 
 
@@ -81,12 +81,15 @@ def processor_stats(*, window: int = 900, points: int = 90, processor: str = "")
     rows = calls.values_list("socket__processor__name", "socket__name", "state", "started", "finished")
     groups: dict[tuple[str, str], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for proc, sock, state, started, finished in rows[:MAX_STATS_ROWS]:
+        if finished is None:  # excluded by finished__gte; the row type allows it
+            continue
         slot = int(finished.timestamp() // bucket)  # aligned to the epoch, so live buckets line up
         duration = (finished - started).total_seconds() * 1000 if started else None
         for key in ((proc, ""), (proc, sock)):
             groups[key][slot].append((state, duration))
     series = [_series(proc, sock, slots, bucket=bucket) for (proc, sock), slots in groups.items()]
-    return {"since": since, "until": now, "bucket": bucket, "series": sorted(series, key=lambda s: (s["processor"], s["socket"]))}
+    return {"since": since, "until": now, "bucket": bucket,
+            "series": sorted(series, key=lambda s: (s["processor"], s["socket"]))}
 
 
 def _series(processor: str, socket: str, slots: dict[int, list], *, bucket: int) -> dict[str, Any]:
@@ -159,8 +162,9 @@ def queue_depths() -> list[dict[str, Any]]:
     """Each queue row's figures from its newest monitor tick, summed over its broker queues
     (one per processor): messages ready, in flight, and consumers (zeros before any sample)."""
     queues = list(Queue.objects.order_by("name")[:500])
-    totals = {queue.pk: {"kind": "queue", "name": queue.name, "ready": 0, "inflight": 0, "consumers": 0,
-                         "sampled": None} for queue in queues}
+    totals: dict[Any, dict[str, Any]] = {
+        queue.pk: {"kind": "queue", "name": queue.name, "ready": 0, "inflight": 0, "consumers": 0, "sampled": None}
+        for queue in queues}
     for sample in queuelog_latest(queues=Queue.objects.filter(pk__in=totals)):
         row = totals[sample.queue_id]
         row["ready"] += sample.ready

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from itertools import count
 from typing import Any
 
@@ -21,7 +22,8 @@ def _counters_event() -> list[dict[str, Any]]:
     return [{"kind": "counters", **header_counts()}]
 
 
-SNAPSHOTS = {"nodes": selectors.node_health, "queues": selectors.queue_depths, "counters": _counters_event}
+SNAPSHOTS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "nodes": selectors.node_health, "queues": selectors.queue_depths, "counters": _counters_event}
 
 
 def snapshot_batches(topics: set[str]) -> dict[str, list[dict[str, Any]]]:

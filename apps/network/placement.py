@@ -143,9 +143,9 @@ def _deployments_apply(*, processor, plan: dict[str, int]) -> bool:
     existing = {d.hostname: d for d in Deployment.objects.filter(processor=processor)}
     nodes = {node.hostname: node for node in Node.objects.filter(hostname__in=list(plan))}
     changed = False
-    for hostname, deployment in existing.items():
+    for hostname, stale in existing.items():
         if hostname not in plan:
-            deployment.delete()
+            stale.delete()
             changed = True
     for hostname, cpus in plan.items():
         deployment = existing.get(hostname)

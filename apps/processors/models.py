@@ -135,7 +135,8 @@ class Processor(BaseModel):
             errors["max_concurrency"] = ["The maximum concurrency must be at least 1."]
         elif low > high:
             field = "min_concurrency" if self.min_concurrency is not None else "max_concurrency"
-            message = f"The minimum concurrency ({low}) is above the maximum ({high}); unset bounds equal the concurrency."
+            message = (f"The minimum concurrency ({low}) is above the maximum ({high});"
+                       " unset bounds equal the concurrency.")
             errors[field] = [message]
         if low == 0 and not self.scale_to_zero:
             errors["min_concurrency"] = ["A minimum of 0 needs scale_to_zero."]

@@ -301,14 +301,17 @@ def _plug_argument(*, target: Socket, name: str | None) -> Argument | None:
 
 def _plug_fields(*, fields: dict[str, Any], plug: Plug | None) -> dict[str, Any]:
     fields = dict(fields)
-    source = fields.get("source") or plug.source
-    target = fields.get("target") or plug.target
+    source = fields.get("source") or (plug.source if plug else None)
+    target = fields.get("target") or (plug.target if plug else None)
+    if source is None or target is None:
+        missing = {name: ["This field is required."] for name in ("source", "target") if not fields.get(name)}
+        raise BadRequest("A plug joins a source socket to a target socket.", detail=missing)
     if source.pk == target.pk:
         raise BadRequest("A plug cannot connect a socket to itself.", detail={"target": ["Same as source."]})
     if not fields.get("processor"):
         fields["processor"] = plug.processor if plug else source.processor
     if "argument" in fields or "target" in fields:
-        current = plug.argument.name if plug and plug.argument_id else None
+        current = plug.argument.name if plug and plug.argument else None
         fields["argument"] = _plug_argument(target=target, name=fields.get("argument", current))
     return fields
 

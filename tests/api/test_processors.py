@@ -42,7 +42,8 @@ def test_operator_verbs_record_the_requested_status(alice_api, verb, status):
 def test_lists_filter_by_name_search_and_order(alice_api):
     for name in ("beta", "alpha", "alphabet"):
         make_processor(name=name)
-    names = lambda **q: [p["name"] for p in alice_api.get("/api/processors/", q).json()["results"]]
+    def names(**q):
+        return [p["name"] for p in alice_api.get("/api/processors/", q).json()["results"]]
     assert names(name="alpha") == ["alpha"]
     assert names(search="ALPHA") == ["alpha", "alphabet"]
     assert names(ordering="-name") == ["beta", "alphabet", "alpha"]

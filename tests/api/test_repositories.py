@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_change_to_a_trusted_repository_is_audited(alice_api, alice):
-    created = alice_api.post("/api/repositories/", {"name": "acme", "pattern": "https://github.com/acme/*"}, format="json")
+    created = alice_api.post("/api/repositories/", {"name": "acme", "pattern": "https://github.com/acme/*"},
+                             format="json")
     assert created.status_code == 201 and created.json()["kind"] == "allow"
     url = f"/api/repositories/{created.json()['id']}/"
     assert alice_api.patch(url, {"kind": "deny"}, format="json").json()["kind"] == "deny"

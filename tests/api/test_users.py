@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creating_a_user_hashes_the_password_and_never_returns_it(alice_api):
-    response = alice_api.post("/api/users/", {"username": "joe", "email": "joe@xyz.example", "password": "twelve chars!"}, format="json")
+    response = alice_api.post("/api/users/",
+                              {"username": "joe", "email": "joe@xyz.example", "password": "twelve chars!"},
+                              format="json")
     assert response.status_code == 201
     assert "password" not in response.json() and response.json()["username"] == "joe"
     assert User.objects.get(username="joe").check_password("twelve chars!")

@@ -43,7 +43,8 @@ def test_a_plug_argument_must_belong_to_the_target_task(alice_api):
 def test_versions_are_numbered_per_flow_and_never_changed(alice_api):
     Flow.objects.create(name="flow1")
     first = alice_api.post("/api/versions/", {"flow": "flow1", "document": {"nodes": []}}, format="json").json()
-    second = alice_api.post("/api/versions/", {"flow": "flow1", "document": {"nodes": [1]}, "name": "tuned"}, format="json").json()
+    second = alice_api.post("/api/versions/", {"flow": "flow1", "document": {"nodes": [1]}, "name": "tuned"},
+                            format="json").json()
     assert (first["number"], first["name"], first["author"]) == (1, "v1", "alice")
     assert (second["number"], second["name"]) == (2, "tuned")
     url = f"/api/versions/{first['id']}/"

@@ -54,7 +54,7 @@ def test_it_raises_the_typed_error_of_each_status(status, error_type, exit_code)
 
 def test_a_drf_style_detail_becomes_the_message():
     client, _ = client_for(lambda request: httpx.Response(401, json={"detail": "Invalid or revoked token."}))
-    with pytest.raises(errors.Unauthorized, match="Invalid or revoked token."):
+    with pytest.raises(errors.Unauthorized, match=r"Invalid or revoked token\."):
         client.get("auth/whoami/")
 
 
@@ -115,7 +115,8 @@ def test_list_all_follows_next_links():
 def test_find_returns_the_one_object_by_exact_name():
     def handler(request):
         assert request.url.params["name"] in ("q1", "q2")
-        return httpx.Response(200, json={"count": 2, "next": None, "results": [{"name": "q1", "id": "1"}, {"name": "q10", "id": "2"}]})
+        return httpx.Response(200, json={"count": 2, "next": None,
+                                         "results": [{"name": "q1", "id": "1"}, {"name": "q10", "id": "2"}]})
 
     client, _ = client_for(handler)
     assert client.find("queues", "q1")["id"] == "1"

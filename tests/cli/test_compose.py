@@ -100,7 +100,8 @@ def test_a_reference_to_nothing_names_its_line(trusted_flow, tmp_path):
     result = trusted_flow("compose", "up", "-f", str(path))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "error: network.yaml:3: socket 's1' refers to processor 'ghost', which is neither in the file nor on the server",
+        "error: network.yaml:3: socket 's1' refers to processor 'ghost',"
+        " which is neither in the file nor on the server",
         "  network.yaml:4: socket 's1' refers to queue 'nowhere', which is neither in the file nor on the server",
     ]
 
@@ -109,4 +110,5 @@ def test_up_json_lists_the_changes(trusted_flow, tmp_path):
     result = trusted_flow("--json", "compose", "up", "-f", write(tmp_path))
     assert result.exit_code == 0, result.output
     changes = json.loads(result.stdout)
-    assert [(change["action"], change["kind"]) for change in changes][:2] == [("create", "network"), ("create", "queue")]
+    kinds = [(change["action"], change["kind"]) for change in changes]
+    assert kinds[:2] == [("create", "network"), ("create", "queue")]

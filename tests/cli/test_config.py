@@ -22,7 +22,8 @@ def test_it_writes_the_file_for_the_owner_only(tmp_path):
 def test_the_environment_overrides_the_file(tmp_path):
     path = tmp_path / "flow.ini"
     save_config(path, url="http://file.test", token="ec_file")
-    config = load_config(None, environ={"FLOW_CONFIG": str(path), "FLOW_URL": "http://env.test", "FLOW_TOKEN": "ec_env"})
+    config = load_config(None, environ={"FLOW_CONFIG": str(path), "FLOW_URL": "http://env.test",
+                                        "FLOW_TOKEN": "ec_env"})
     assert (config.url, config.token, config.path, config.token_from_env) == ("http://env.test", "ec_env", path, True)
 
 

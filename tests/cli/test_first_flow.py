@@ -30,7 +30,8 @@ def first_flow(trusted):
     commands = [
         ("add", "queue", "-n", "pyfi.queue1", "-t", "direct"),
         ("add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample", "-h", "localhost", "-c", "5"),
-        ("add", "socket", "-n", "pyfi.processors.sample.do_something", "-q", "pyfi.queue1", "-pn", "proc1", "-t", "do_something"),
+        ("add", "socket", "-n", "pyfi.processors.sample.do_something", "-q", "pyfi.queue1", "-pn", "proc1",
+         "-t", "do_something"),
         ("add", "socket", "-n", DO_THIS, "-q", "pyfi.queue1", "-pn", "proc1", "-t", "do_this"),
     ]
     for command in commands:
@@ -60,7 +61,8 @@ def test_listings_are_tables_with_a_footer_and_json_parses(first_flow):
     table = first_flow("ls", "sockets")
     assert table.exit_code == 0, table.output
     lines = table.stdout.splitlines()
-    assert lines[1].split("|")[1:4] == [" Name                                ", " ID                                   ", " Owner "]
+    assert lines[1].split("|")[1:4] == [
+        " Name                                ", " ID                                   ", " Owner "]
     assert lines[-1] == "Page 1 of 1 of 2 total records"
     listing = json.loads(first_flow("--json", "ls", "sockets").stdout)
     assert listing["count"] == 2

@@ -14,8 +14,8 @@ import pytest
 
 from apps.core.stack import free_port, port_answers
 from tests.factories import make_processor
-from tests.fixtures.cli import FlowRunner, make_token
 from tests.fixtures import engine as engine_fixtures
+from tests.fixtures.cli import FlowRunner, make_token
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -27,7 +27,8 @@ def daphne(tmp_path, settings):
     """``flow web start`` on a free port; stopped (its process group) after the test."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=engine_fixtures.test_database_url(), SECRET_KEY=settings.SECRET_KEY,
-               REDIS_URL=os.environ.get("LIVE_TEST_REDIS_BASE", "redis://127.0.0.1:6379") + "/12", DJANGO_SETTINGS_MODULE="flowsite.settings")
+               REDIS_URL=os.environ.get("LIVE_TEST_REDIS_BASE", "redis://127.0.0.1:6379") + "/12",
+               DJANGO_SETTINGS_MODULE="flowsite.settings")
     log = tmp_path / "daphne.log"
     with open(log, "wb") as output:
         child = subprocess.Popen([sys.executable, "-m", "apps.cli", "web", "start", "-p", str(port)], cwd=ROOT,

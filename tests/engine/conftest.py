@@ -49,7 +49,8 @@ def mount_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def example_mount(example_repo: GitRepo, mount_cache: Path) -> Mount:
     """The example repo mounted once per session (the cold, slow path)."""
     started = time.perf_counter()
-    mount = mount_prepare(url=example_repo.url, ref="main", requirements=None, cache_root=mount_cache, log=lambda line: None)
+    mount = mount_prepare(url=example_repo.url, ref="main", requirements=None, cache_root=mount_cache,
+                          log=lambda line: None)
     TIMINGS["cold mount (clone + uv venv + install)"] = time.perf_counter() - started
     return mount
 

@@ -3,6 +3,7 @@ nothing is lost, nothing is run twice, and everything drains once the consumer r
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -96,7 +97,7 @@ def test_a_stalled_consumer_holds_its_upstream_and_loses_nothing(proc1, stalled,
 
 def test_a_five_stage_chain_with_a_stalled_sink_stops_its_source(proc1, stalled, start_worker, broker_url):
     stages = [limited_socket(proc1, "echo", limit=3) for _ in range(4)] + [limited_socket(stalled, "echo", limit=3)]
-    for upstream, downstream in zip(stages, stages[1:]):
+    for upstream, downstream in itertools.pairwise(stages):
         Plug.objects.create(name=f"bp-{uuid.uuid4().hex[:6]}", processor=proc1, source=upstream,
                             target=downstream, queue=downstream.queue)
     worker = start_worker("proc1", concurrency=2)

@@ -66,7 +66,8 @@ def test_results_follow_result_plugs_and_errors_follow_error_plugs(proc1, start_
     child = wait_for(lambda: Call.objects.filter(parent=first, state=CallState.FINISHED).first(), processes=[worker])
     assert child.result == "Do this: TEXT:hi" and child.tracking == first.tracking
     failing = call_submit(socket=socket("fail"), args=["x"], kwargs={})
-    handler = wait_for(lambda: Call.objects.filter(parent=failing, state=CallState.FINISHED).first(), processes=[worker])
+    handler = wait_for(lambda: Call.objects.filter(parent=failing, state=CallState.FINISHED).first(),
+                       processes=[worker])
     assert handler.result["error"].startswith("ValueError") and handler.result["call"] == str(failing.pk)
 
 

@@ -30,7 +30,8 @@ def test_cold_mount_has_checkout_and_venv(example_mount, example_repo, mount_cac
     assert venv.parent == example_mount.path.parent
     assert venv.name == f"venv-{requirements_hash(None)}"
     assert (venv / ".ready").is_file()
-    assert example_mount.key == f"{example_mount.path.parent.parent.name}/{example_mount.commit}/{requirements_hash(None)}"
+    repository = example_mount.path.parent.parent.name
+    assert example_mount.key == f"{repository}/{example_mount.commit}/{requirements_hash(None)}"
     installed = list(venv.glob("lib/python*/site-packages/elasticcode_examples-*.dist-info"))
     assert installed, "the repository's pyproject.toml package was installed into the venv"
 
@@ -46,7 +47,8 @@ def test_warm_mount_starts_no_process(example_mount, example_repo, mount_cache, 
 
 
 @pytest.mark.parametrize("requirements", [None, "", "\n", "  \n\n"])
-def test_same_repo_commit_and_requirements_share_a_mount(example_mount, example_repo, mount_cache, no_subprocess, requirements):
+def test_same_repo_commit_and_requirements_share_a_mount(example_mount, example_repo, mount_cache, no_subprocess,
+                                                         requirements):
     assert prepare(example_repo, mount_cache, requirements=requirements) == example_mount
 
 

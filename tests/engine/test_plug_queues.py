@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 LIMIT = 4
 
 
-def test_a_plugs_own_bounded_queue_holds_its_upstream_and_is_sampled_as_its_wire(proc1, stalled, start_worker,
+def test_a_plugs_own_bounded_queue_holds_its_upstream_and_is_sampled_as_its_wire(proc1, stalled, start_worker,  # noqa: F811 - the fixture imported above
                                                                                  broker_url):
     source = Socket.objects.get(name="pyfi.processors.sample.echo")
     sink = limited_socket(stalled, "echo", limit=-1)

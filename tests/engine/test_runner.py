@@ -146,7 +146,7 @@ def test_exception_becomes_error(runner):
 
 def test_timeout_kills_and_next_call_restarts(runner):
     first_pid = call(runner, "noop") and runner.pid
-    with pytest.raises(RunnerTimeout, match="sleep did not finish within 0.3 s"):
+    with pytest.raises(RunnerTimeout, match=r"sleep did not finish within 0\.3 s"):
         call(runner, "sleep", 60, timeout=0.3)
     assert runner.pid is None
     with pytest.raises(ProcessLookupError):

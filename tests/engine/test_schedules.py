@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -30,7 +31,7 @@ def test_an_interval_schedule_fires_on_time_and_stops_when_the_socket_is_deleted
     finished = sorted(calls, key=lambda c: c.created)
     assert all(call.result == "tick" for call in finished)
     assert len({call.tracking for call in finished}) == len(finished), "each firing starts a new run"
-    gaps = [(b.created - a.created).total_seconds() for a, b in zip(finished, finished[1:])]
+    gaps = [(b.created - a.created).total_seconds() for a, b in itertools.pairwise(finished)]
     assert all(0.5 < gap < 2.5 for gap in gaps[1:3]), f"one run a second after the first: {gaps}"
 
     socket_name = socket.name

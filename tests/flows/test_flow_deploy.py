@@ -2,9 +2,9 @@
 
 import pytest
 
+from apps.engine.queues import plug_destination, socket_queue_name
 from apps.flows.deploy import flow_deploy
 from apps.flows.models import Flow, Version
-from apps.engine.queues import plug_destination, socket_queue_name
 from apps.network.models import Queue
 from apps.processors.models import Argument, Plug, Socket
 from tests.factories import make_processor, make_task
@@ -75,7 +75,8 @@ def test_one_bad_object_reports_its_error_and_the_others_deploy(flow, alice):
 def test_the_deploy_endpoint_needs_deploy_flow(flow, alice, bob, client):
     version(flow, 1, [node("a", "echo", "demo.echo")], [])
     client.force_login(bob)
-    assert client.post(f"/api/flows/{flow.pk}/deploy/", {"version": 1}, content_type="application/json").status_code == 403
+    refused = client.post(f"/api/flows/{flow.pk}/deploy/", {"version": 1}, content_type="application/json")
+    assert refused.status_code == 403
     client.force_login(alice)
     response = client.post(f"/api/flows/{flow.pk}/deploy/", {"version": 1}, content_type="application/json")
     assert response.status_code == 200 and response.json()["objects"][-1]["name"] == "demo.echo"

@@ -62,7 +62,8 @@ class DesignerPage:
         mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
         mouse.down()
         for step in range(1, 6):
-            mouse.move(a["x"] + (b["x"] + 8 - a["x"]) * step / 5, a["y"] + (b["y"] + b["height"] / 2 - a["y"]) * step / 5)
+            mouse.move(a["x"] + (b["x"] + 8 - a["x"]) * step / 5,
+                       a["y"] + (b["y"] + b["height"] / 2 - a["y"]) * step / 5)
         mouse.up()
 
     def action(self, label: str) -> None:

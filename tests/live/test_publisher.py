@@ -54,7 +54,8 @@ def test_an_event_belongs_to_every_topic_it_concerns():
     event = call_payload(run="r1")
     assert event_topics(event, queue="q1", flows=("f1", "f2")) == [
         "calls:all", "run:r1", "socket:sock", "queue:q1", "processor:proc", "flow:f1", "flow:f2"]
-    assert event_topics({"kind": "metric", "processor": "proc", "name": "t", "value": 1}) == ["metrics", "processor:proc"]
+    metric = {"kind": "metric", "processor": "proc", "name": "t", "value": 1}
+    assert event_topics(metric) == ["metrics", "processor:proc"]
     assert event_topics({"kind": "node", "name": "n1"}) == ["nodes"]
     built = batches_build([call_payload(sid="1-0")], directory())
     assert built["queue:q1"][0]["queue"] == "q1" and set(built) >= {"calls:all", "flow:f1"}

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_schedule_follows_the_socket():
     socket = make_socket()
-    socket = socket_update(socket=socket, by=None, fields={"schedule_type": "INTERVAL", "interval": 5, "scheduled": True})
+    socket = socket_update(socket=socket, by=None,
+                           fields={"schedule_type": "INTERVAL", "interval": 5, "scheduled": True})
     task = PeriodicTask.objects.get(name=f"socket:{socket.pk}")
     assert task.enabled and task.interval.every == 5
     socket_update(socket=socket, by=None, fields={"schedule_type": "CRON", "cron": "*/2 * * * *"})

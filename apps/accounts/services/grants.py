@@ -8,6 +8,8 @@ and every right of the user it changes.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import models, transaction
 
 from apps.accounts.models import (
@@ -33,8 +35,11 @@ def privilege_of(*, right: str) -> Privilege:
     return privilege
 
 
-def _add(*, model: type[models.Model], by, duplicate: str, **keys) -> models.Model:
-    if model.objects.filter(**keys).exists():
+M = TypeVar("M", bound=models.Model)
+
+
+def _add(*, model: type[M], by, duplicate: str, **keys) -> M:
+    if model._default_manager.filter(**keys).exists():
         raise Conflict(duplicate)
     row = model(by=by if getattr(by, "is_authenticated", False) else None, **keys)
     row.full_clean()
@@ -43,7 +48,7 @@ def _add(*, model: type[models.Model], by, duplicate: str, **keys) -> models.Mod
 
 
 def _remove(*, model: type[models.Model], missing: str, **keys) -> None:
-    deleted, _ = model.objects.filter(**keys).delete()
+    deleted, _ = model._default_manager.filter(**keys).delete()
     if not deleted:
         raise NotFound(missing)
 

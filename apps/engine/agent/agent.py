@@ -190,6 +190,8 @@ class AgentLoop:
     def _heartbeat(self) -> None:
         metrics = node_metrics()
         ready = [h.name for h in self.supervisor.handles.values() if h.phase == Phase.READY]
+        if self.agent is None:  # not registered yet
+            return
         agent_heartbeat(agent=self.agent, metrics=metrics, workers=ready)
         event_publish({"kind": "node", "node": self.config.name, "status": Status.UP, "cpus": self.config.cpus,
                        "workers": len(ready), **metrics})
@@ -263,6 +265,8 @@ class AgentLoop:
 
     def _adopt(self) -> None:
         for worker in state.workers_to_adopt(hostname=self.config.name):
+            if worker.process is None:  # excluded by workers_to_adopt
+                continue
             adopted = not self.config.monitor_only and self.supervisor.adopt(
                 processor_id=str(worker.processor_id), processor_name=worker.processor.name, pid=worker.process,
                 cpus=worker.concurrency, ready=worker.status != Status.STARTING,

@@ -6,6 +6,8 @@ is paused; the calls it was running finish.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+
 from kombu import Queue
 
 from apps.engine.queues import consumer_options, destination_queue, processor_destinations
@@ -28,7 +30,7 @@ def processor_queues(*, processor_id: str) -> list[Queue]:
     return list(socket_queues(processor_ids=[processor_id])[str(processor_id)].values())
 
 
-def consuming_set(*, worker: str, queues: list[Queue | str], consume: bool) -> bool:
+def consuming_set(*, worker: str, queues: Sequence[Queue | str], consume: bool) -> bool:
     """Make the worker named ``worker`` consume ``queues`` or none of them; True once its
     active queues confirm it (False: it did not answer, try again later). A queue to add
     is a kombu declaration, so the worker declares it as producers do."""

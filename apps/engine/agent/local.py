@@ -3,6 +3,7 @@ registered pid, checked against its command line so a reused pid is never signal
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import psutil
@@ -19,7 +20,7 @@ def is_agent_process(*, pid: int, name: str) -> bool:
             return False
     except psutil.Error:
         return False
-    return "agent" in argv and (("--name", name) in set(zip(argv, argv[1:])) or f"--name={name}" in argv)
+    return "agent" in argv and (("--name", name) in set(itertools.pairwise(argv)) or f"--name={name}" in argv)
 
 
 def local_agent_pid(*, name: str) -> int | None:

@@ -150,7 +150,7 @@ def deployment_status(*, want: Wanted, worker: Seen | None) -> str:
 
 
 # The deployment status each requested processor status is reached at.
-TARGETS = {
+TARGETS: dict[str, str] = {
     Status.READY: Status.RUNNING, Status.RUNNING: Status.RUNNING, Status.STARTING: Status.RUNNING,
     Status.PAUSED: Status.PAUSED, Status.STOPPED: Status.STOPPED, Status.REMOVED: Status.STOPPED,
 }

@@ -91,9 +91,10 @@ class StandbyPool:
     def ready(self) -> int:
         """How many are warm now."""
         for spare in self.spares:
-            if spare.pid not in self.warm and select.select([spare.stdout], [], [], 0)[0]:
-                if spare.stdout.readline() == READY:
-                    self.warm.add(spare.pid)
+            assert spare.stdout is not None  # every spare is started with stdin and stdout pipes
+            if (spare.pid not in self.warm and select.select([spare.stdout], [], [], 0)[0]
+                    and spare.stdout.readline() == READY):
+                self.warm.add(spare.pid)
         return sum(1 for spare in self.spares if spare.pid in self.warm and spare.poll() is None)
 
     def take(self, *, assignment: bytes) -> subprocess.Popen | None:
@@ -105,6 +106,7 @@ class StandbyPool:
             self.warm.discard(spare.pid)
             if spare.poll() is not None:
                 continue
+            assert spare.stdin is not None  # every spare is started with stdin and stdout pipes
             try:
                 spare.stdin.write(assignment)
                 spare.stdin.close()

@@ -48,6 +48,8 @@ def _kill_here(*, agent: Agent, pid: int) -> None:
     """SIGKILL the agent, then its workers' process groups; then do what it no longer can."""
     os.kill(pid, signal.SIGKILL)
     for worker in Worker.objects.filter(hostname=agent.hostname).exclude(process=None).select_related("processor"):
+        if worker.process is None:  # excluded by the query
+            continue
         if is_worker_process(pid=worker.process, processor_name=worker.processor.name, hostname=agent.hostname):
             try:
                 os.killpg(worker.process, signal.SIGKILL)

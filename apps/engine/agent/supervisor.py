@@ -15,6 +15,7 @@ they go back to the queue. A worker that exits on its own is started again after
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import signal
@@ -90,7 +91,7 @@ def is_worker_process(*, pid: int, processor_name: str, hostname: str) -> bool:
             return False
     except psutil.Error:
         return False
-    pairs = set(zip(argv, argv[1:]))
+    pairs = set(itertools.pairwise(argv))
     named = ("--processor", processor_name) in pairs or "--standby" in argv
     return "worker" in argv and ("--hostname", hostname) in pairs and named
 

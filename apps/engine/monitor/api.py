@@ -99,7 +99,8 @@ class QueueMessagesSerializer(serializers.Serializer):
     name = serializers.CharField()
     queue = serializers.CharField()
     processor = serializers.CharField()
-    source = serializers.ChoiceField(
+    # DRF's metaclass moves declared fields out of the class, so this does not shadow Field.source.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=["broker", "calls"],
         help_text="broker: read in place on Redis; calls: RabbitMQ cannot be read without delivering, so "
                   "these are the queue's calls still queued, oldest first.")

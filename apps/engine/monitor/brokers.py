@@ -151,7 +151,7 @@ class AmqpCounter:
 
     def __init__(self, url: str):
         self.connection = Connection(url, connect_timeout=5)
-        self._channel = None
+        self._channel: Any = None  # the connection's AMQP channel, opened on first use
 
     def _declare(self, name: str) -> tuple[int, int]:
         if self._channel is None:

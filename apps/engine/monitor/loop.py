@@ -110,7 +110,7 @@ class Monitor:
         if self.counter is not None:
             try:
                 self.counter.close()
-            except Exception as error:  # noqa: BLE001 - the connection is already broken
+            except Exception as error:  # the connection is already broken
                 logger.debug("queue monitor: closing the broker connection: %s", error)
         self.counter = None
 

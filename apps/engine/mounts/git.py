@@ -250,7 +250,9 @@ def _ls_remote(*, url: str, repo_dir: Path) -> dict[str, str]:
     """Map every remote ref name (plus ``HEAD``) to its commit SHA."""
     try:
         with _git_remote(url) as (remote_url, env):
-            out = gitpython.Git(str(repo_dir)).ls_remote("--", remote_url, env=env, kill_after_timeout=120)
+            out = str(gitpython.Git(str(repo_dir)).ls_remote(
+                "--", remote_url, env=env, kill_after_timeout=120
+            ))  # str already; GitPython types every command's return as its union of outputs
     except (gitpython.GitCommandError, OSError) as exc:
         raise MountError(
             stage="clone",

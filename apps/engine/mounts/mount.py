@@ -24,9 +24,9 @@ import hashlib
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterator
 
 from .errors import MountError
 from .git import DEFAULT_REF_TTL, repo_checkout, repo_key

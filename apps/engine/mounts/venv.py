@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from apps.processors.code_rules import requirements_specifiers
 
@@ -96,7 +96,7 @@ def uv_find() -> str | None:
     if found:
         return found
     try:
-        import uv  # type: ignore[import-not-found]
+        import uv
 
         return uv.find_uv_bin()
     except (ImportError, FileNotFoundError, AttributeError):
@@ -171,11 +171,13 @@ def _describe(targets: list[str]) -> str:
 
 def _run(*, args: list[str], cwd: Path, sink: _LineSink, timeout: float, stage: str) -> ProcResult:
     try:
-        result = proc_stream(args=args, env=installer_env(), cwd=cwd, timeout=timeout, on_line=sink, tail_lines=TAIL_LINES)
+        result = proc_stream(args=args, env=installer_env(), cwd=cwd, timeout=timeout, on_line=sink,
+                             tail_lines=TAIL_LINES)
     except OSError as exc:
         raise MountError(stage=stage, message=f"could not start {Path(args[0]).name}: {exc.strerror or exc}") from None
     if result.timed_out:
-        raise MountError(stage=stage, message=f"{Path(args[0]).name} did not finish within {timeout:g} s and was stopped")
+        raise MountError(stage=stage,
+                         message=f"{Path(args[0]).name} did not finish within {timeout:g} s and was stopped")
     return result
 
 

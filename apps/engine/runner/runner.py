@@ -210,7 +210,8 @@ class Runner:
             ) from None
         size = len(text.encode("utf-8"))
         if size > self.max_result_bytes:
-            raise Failure("ResultTooLarge", "%s is %d bytes, over the limit of %d" % (what, size, self.max_result_bytes))
+            raise Failure("ResultTooLarge",
+                          "%s is %d bytes, over the limit of %d" % (what, size, self.max_result_bytes))
         return json.loads(text)
 
 
@@ -241,7 +242,8 @@ def inject_containers(func, args, kwargs):
     for name in ("plugs", "output"):
         param = next((p for p in params if p.name == name and p.kind in (
             inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)), None)
-        positional_index = params.index(param) if param and param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD else None
+        positional_index = (params.index(param) if param and param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+                            else None)
         if name in kwargs:
             containers.append(kwargs[name])
         elif positional_index is not None and positional_index < len(args):

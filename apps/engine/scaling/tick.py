@@ -72,8 +72,8 @@ class Scaler:
                 changes[processor.name] = decision
         return changes
 
-    def _decide(self, processor: Processor, load: Load, cpus: CpuSnapshot) -> Decision | None:
-        budget = cpus.free_for(processor)
+    def _decide(self, processor: Processor, load: Load, cpus: CpuSnapshot | None) -> Decision | None:
+        budget = cpus.free_for(processor) if cpus else None
         if budget is None:
             return None
         low, high = processor.concurrency_bounds

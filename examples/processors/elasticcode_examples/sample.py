@@ -73,7 +73,7 @@ def bad_result():
 
 def import_optional():
     """Use an optional package that is not installed (only imported when called)."""
-    import elasticcode_optional_extra  # noqa: F401  (intentionally missing)
+    import elasticcode_optional_extra  # intentionally missing
 
     return elasticcode_optional_extra.__name__
 

@@ -31,7 +31,8 @@ def start_agent(broker_url, tmp_path, settings) -> Callable[..., AgentProcess]:
         env = agent_env(broker_url=broker_url, state_dir=tmp_path / "state")
         env["AGENT_STANDBY"] = str(standby)
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "agent", "--name", name, "--cpus", str(cpus), *(["--queues"] if queues else [])],
+            [sys.executable, "manage.py", "agent", "--name", name, "--cpus", str(cpus),
+             *(["--queues"] if queues else [])],
             cwd=ROOT, env=env,
             stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
         )

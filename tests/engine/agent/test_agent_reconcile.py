@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from apps.core.models import Status
 from apps.engine.agent.reconcile import (
-    Forget, Mode, Pause, Phase, Restarted, Resume, Seen, Start, Stop, Wanted, deployment_status, processor_status,
-    reconcile, wanted_mode,
+    Forget,
+    Mode,
+    Pause,
+    Phase,
+    Restarted,
+    Resume,
+    Seen,
+    Start,
+    Stop,
+    Wanted,
+    deployment_status,
+    processor_status,
+    reconcile,
+    wanted_mode,
 )
 
 

@@ -68,7 +68,7 @@ def test_a_plug_with_its_own_bounded_queue_added_while_the_worker_runs_is_consum
     """Its deliveries travel on the plug's queue; the running worker adds that queue as
     producers declare it (on RabbitMQ a bounded queue declared without its arguments would
     be refused), and the run goes through without a restart."""
-    agent, processor, worker, node = running_processor(start_agent, make_processor, "plugfollows")
+    agent, _processor, worker, node = running_processor(start_agent, make_processor, "plugfollows")
 
     say, sleep = (Socket.objects.get(name=f"plugfollows.{f}") for f in ("say", "sleep"))
     queue = Queue.objects.create(name=f"wire-{uuid.uuid4().hex[:8]}", max_length=5)

@@ -68,7 +68,8 @@ def test_each_proc_verb_takes_effect_within_two_seconds(start_agent, make_proces
         processor_request_action(processor=Processor.objects.get(pk=processor.pk), by=None, action=verb)
         check = reached(processor, status, requested=Status.RUNNING if verb == "restart" else None)
         if verb == "restart":
-            took = wait_until(lambda: worker_pid(processor) not in (None, before) and check(),
+            took = wait_until(lambda before=before, check=check:
+                              worker_pid(processor) not in (None, before) and check(),
                               timeout=REACTION, what="restart", agents=(agent,))
         else:
             took = wait_until(check, timeout=REACTION, what=verb, agents=(agent,))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from apps.calls.models import Call
 from apps.engine.dispatch import call_publish
-from apps.engine.queues import socket_destination
 from apps.engine.monitor.sampling import sample
+from apps.engine.queues import socket_destination
 from tests.engine.monitor.conftest import BrokerQueue
 from tests.factories import make_call
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -75,7 +74,7 @@ def test_the_oldest_ready_message_is_aged_by_its_queued_call(broker_queue, broke
 
 def test_the_oldest_ready_message_is_aged_by_its_enqueue_time_over_every_priority_list(broker_queue, broker_url):
     now = time.time()
-    at = datetime.fromtimestamp(now, tz=dt_timezone.utc)
+    at = datetime.fromtimestamp(now, tz=UTC)
     # The oldest is on the priority-0 list, behind a newer one; other lists hold newer messages.
     for priority, age in ((0, 50), (9, 10), (3, 20), (0, 5)):
         broker_queue.publish(1, priorities=(priority,), enqueued_at=now - age)

@@ -113,7 +113,8 @@ def test_the_rights_are_read_queue_to_peek_and_update_queue_to_purge(api_as, bro
     confirm = {"confirm": broker_queue.name}
     for user in (make_user(), make_user("LS_QUEUES", "UPDATE_QUEUE"), make_user("READ_QUEUE", revoked=("READ_QUEUE",))):
         assert api_as(user).get(messages_url(broker_queue.name)).status_code == 403
-    for user in (make_user(), make_user("READ_QUEUE", "READ_CALL"), make_user("UPDATE_QUEUE", revoked=("UPDATE_QUEUE",))):
+    for user in (make_user(), make_user("READ_QUEUE", "READ_CALL"),
+                 make_user("UPDATE_QUEUE", revoked=("UPDATE_QUEUE",))):
         response = api_as(user).post(purge_url(broker_queue.name), confirm, format="json")
         assert response.status_code == 403
         assert "UPDATE_QUEUE" in response.json()["message"]

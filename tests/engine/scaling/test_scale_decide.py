@@ -99,7 +99,8 @@ class Simulation:
             window.append((at, count))
             while window and at - window[0][0] >= 10:
                 window.popleft()
-        rate = lambda window: sum(count for _, count in window) / 10
+        def rate(window):
+            return sum(count for _, count in window) / 10
         return load(at, ready=self.ready, inflight=len(self.running), arrival=rate(self.arrived),
                     completion=rate(self.completed))
 
