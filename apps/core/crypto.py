@@ -40,3 +40,11 @@ def secret_decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         raise SecretUnreadable("a stored secret cannot be read: was ENCRYPTION_KEY changed?") from None
+
+
+def secret_reencrypt(token: str) -> str:
+    """The same secret encrypted under the current ENCRYPTION_KEY (from an older key too)."""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise SecretUnreadable("a stored secret cannot be read: was ENCRYPTION_KEY changed?") from None

@@ -70,3 +70,25 @@ def test_a_configured_encryption_key_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("ENCRYPTION_KEY", "from-the-environment")
     assert env.encryption_key() == "from-the-environment"
     assert not (tmp_path / "state" / "encryption_key").exists()
+
+
+@pytest.mark.django_db
+def test_reencrypting_leaves_nothing_the_signing_key_reads(settings):
+    from django.core.management import call_command
+
+    from apps.processors.models import ProcessorSecret
+    from tests.factories import make_processor
+
+    settings.SECRET_KEY = "the-old-signing-key"
+    settings.ENCRYPTION_KEY = "a-new-encryption-key"
+    old = signing_key_fernet("the-old-signing-key")
+    secret = ProcessorSecret.objects.create(name="db", ciphertext=old.encrypt(b"hunter2").decode())
+    processor = make_processor(gitrepo_secret=old.encrypt(b"https://u:pw@git.example/r.git").decode())
+    call_command("secrets_reencrypt", stdout=open("/dev/null", "w"))
+    secret.refresh_from_db()
+    processor.refresh_from_db()
+    for token in (secret.ciphertext, processor.gitrepo_secret):
+        with pytest.raises(InvalidToken):
+            old.decrypt(token.encode())
+    assert secret_decrypt(secret.ciphertext) == "hunter2"
+    assert secret_decrypt(processor.gitrepo_secret) == "https://u:pw@git.example/r.git"

@@ -133,3 +133,15 @@ def test_when_user_code_cannot_run_as_the_runner_user_the_worker_says_so_loudly(
     assert undumpable == [True], "the worker is non-dumpable in every case"
     assert "SECURITY WARNING" in caplog.text and "loud" in caplog.text
     assert ("does not exist" if os.geteuid() == 0 else "not root") in caplog.text
+
+
+def test_every_platform_process_is_non_dumpable():
+    """The agent, the web server and the monitor hold the same secrets as a worker: Django's
+    start-up (the engine app) makes each non-dumpable, so same-user code cannot read /proc."""
+    import subprocess
+    import sys
+
+    probe = ("import ctypes, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'flowsite.settings'); "
+             "django.setup(); print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))")  # 3: PR_GET_DUMPABLE
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == "0", out.stdout
