@@ -53,3 +53,13 @@ def test_the_processor_page_shows_calls_and_sockets_only_with_their_rights(clien
     assert "The sockets need the LS_SOCKETS right." in reader
     full = page_as(client, make_user("READ_PROCESSOR", "LS_SOCKETS", "LS_CALLS", "READ_CALL"), url).content.decode()
     assert SECRET in full and "admin.sock" in full
+
+
+def test_the_navigation_links_only_the_pages_the_user_can_open(client):
+    body = page_as(client, make_user("LS_CALLS"), "/").content.decode()
+    assert 'href="/calls/"' in body
+    for url in ('href="/designer/"', 'href="/network/"', 'href="/processors/"', 'href="/admin/"'):
+        assert url not in body, url
+    everything = page_as(client, make_user("LS_FLOWS", "LS_NODES", "ADD_PROCESSOR", "LS_USERS"), "/").content.decode()
+    for url in ('href="/designer/"', 'href="/network/"', 'href="/processors/"', 'href="/admin/"'):
+        assert url in everything, url
