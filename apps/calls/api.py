@@ -18,7 +18,7 @@ from apps.core.viewsets import PlatformViewSet, ReadOnlyViewSet
 @extend_schema_view(list=extend_schema(
     description="Calls, newest first. Their arguments, result, error and log only with READ_CALL."))
 class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin):
-    queryset = Call.objects.select_related("socket", "node", "agent", "worker").order_by("-created")
+    queryset = Call.objects.select_related("socket", "node", "agent", "worker", "version__flow").order_by("-created")
     serializer_class = s.CallSerializer
     filterset_class = filterset_for(
         Call, by_name=("socket",), by_id=("parent", "task", "version"), fields=("state", "tracking")

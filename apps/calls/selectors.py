@@ -10,6 +10,13 @@ from apps.calls.models import Call
 MAX_NODES = 5000
 
 
+def call_version_label(call: Call) -> str | None:
+    """The flow version the call ran under, e.g. "orders v3"; None when no deployed flow owned
+    its socket. Reads the version and its flow unless they are selected with the call."""
+    version = call.version
+    return f"{version.flow.name} v{version.number}" if version is not None else None
+
+
 def _node(call: Call) -> dict[str, Any]:
     return {
         "id": str(call.pk), "name": call.name, "state": call.state, "socket": call.socket.name,

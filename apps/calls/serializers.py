@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rest_framework import serializers
+
 from apps.calls.models import Call, Event, MetricSample
+from apps.calls.selectors import call_version_label
 from apps.core.serializers import PlatformSerializer
 
 # What a call carried and made: its input, its result or error, its printed output. They may
@@ -13,14 +16,20 @@ CONTENT_FIELDS = ["arguments", "result", "error", "log"]
 class CallSummarySerializer(PlatformSerializer):
     """A call without its content: what LS_CALLS alone shows."""
 
+    version_label = serializers.SerializerMethodField(
+        help_text='The flow version it ran under, e.g. "orders v3"; null: no deployed flow owns its socket.')
+
     class Meta:
         model = Call
         fields = [
             "id", "name", "state", "tracking", "parent", "taskparent", "resultid", "celeryid",
             "argument", "task", "socket", "created", "lastupdated", "started", "finished",
-            "commit", "version", "node", "agent", "worker", "hops", "attempts",
+            "commit", "version", "version_label", "node", "agent", "worker", "hops", "attempts",
         ]
         read_only_fields = fields
+
+    def get_version_label(self, call: Call) -> str | None:
+        return call_version_label(call)
 
 
 class CallSerializer(CallSummarySerializer):

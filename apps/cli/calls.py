@@ -22,7 +22,7 @@ CALL_COLUMNS = tuple(Column(header, key) for header, key in (
 ))
 PROVENANCE = (
     ("Tracking", "tracking"), ("Parent", "parent"), ("Task Parent", "taskparent"), ("Commit", "commit"),
-    ("Flow Version", "version"), ("Node", "node"), ("Agent", "agent"), ("Worker", "worker"),
+    ("Flow Version", "version_label"), ("Node", "node"), ("Agent", "agent"), ("Worker", "worker"),
 )
 EVENT_HEADERS = ["Name", "ID", "Owner", "Last Updated", "Note"]
 NO_TREES = "call trees are not available on this server"

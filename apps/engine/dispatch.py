@@ -104,9 +104,11 @@ def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid
                 inputs: list, hops: int = 0, argument: str = "", note: str = "", queue: str = "") -> Call:
     """The queued Call row, the calls that feed it and its "queued" event (nothing is sent).
     ``arguments`` must come from ``arguments_validate``; ``queue``: the broker queue it
-    will be sent on (default: the socket's own)."""
+    will be sent on (default: the socket's own). A call of a socket a deployed flow owns
+    records that flow's version (``socket.flow_version``)."""
     call = Call.objects.create(
         name=socket.name, socket=socket, task_id=socket.task_id, arguments=arguments,
+        version_id=_flow_version(socket),
         queue=queue or socket_queue_name(socket=socket),
         tracking=tracking, parent=parent, hops=hops, argument=argument,
         owner=by if getattr(by, "is_authenticated", False) else None,
@@ -115,6 +117,17 @@ def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid
         inputs_add(call=call, inputs=inputs)
     event_add(call_id=call.pk, name="queued", note=note or f"Queued for {socket.name}")
     return call
+
+
+def _flow_version(socket: Socket):
+    """The flow version the socket was deployed under, if that version still exists (the
+    flows app, above this one, is reached through the relation, not imported)."""
+    if socket.flow_version is None:
+        return None
+    version_model = Call._meta.get_field("version").related_model
+    assert isinstance(version_model, type)
+    exists = version_model._default_manager.filter(pk=socket.flow_version).exists()
+    return socket.flow_version if exists else None
 
 
 def inputs_add(*, call: Call, inputs: list) -> None:

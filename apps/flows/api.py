@@ -57,6 +57,9 @@ class FlowViewSet(CrudViewSet):
             flow=serializer.instance, by=self.request.user, fields=serializer.validated_data
         )
 
+    def perform_destroy(self, instance) -> None:
+        services.flow_delete(flow=instance, by=self.request.user)
+
 
 class VersionViewSet(
     PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin

@@ -1,7 +1,12 @@
 """Deploy a flow version: make the network's sockets, queues and plugs match its document.
 
 Each socket node becomes a socket (queue named after the socket) on an existing processor;
-each edge becomes a plug named ``<flow>:<edge id>``. An edge whose queue has a name gets
+each edge becomes a plug named ``<flow>:<edge id>``. The sockets and plugs a flow's deploy
+creates are its own (``flow_key``, with the version deployed last): another flow's deploy
+never adopts or changes them. A node naming a socket that lives elsewhere (another flow, or
+made outside any flow) is an error unless its data says ``shared: true``; a shared node uses
+that socket as it is (outcome ``shared``, with where it lives), and this flow's plugs may
+join it. An edge whose queue has a name gets
 that queue, shaped by the edge's settings (type, durable, TTL, max length, expiry), and
 its deliveries travel there; an edge with no queue name rides its target socket's queue,
 whose settings stay the socket's (set them with the API or ``flow update queue``). Plugs
@@ -36,6 +41,7 @@ from apps.processors.services import (
     plug_delete,
     plug_update,
     socket_create,
+    socket_flow_version_set,
     socket_update,
 )
 
@@ -86,16 +92,52 @@ def _socket_fields(data: dict, settings: dict, processor: Processor, current: So
     return fields
 
 
-def _socket(node: dict, *, by) -> tuple[Socket, list[dict]]:
+def _owner(obj: Socket | Plug) -> str:
+    """The name of the flow a socket or plug lives in; empty when it was made outside any flow."""
+    if not obj.flow_key:
+        return ""
+    return Flow.objects.filter(pk=obj.flow_key).values_list("name", flat=True).first() or "(deleted)"
+
+
+def _belongs(obj: Socket | Plug) -> str:
+    owner = _owner(obj)
+    return f"belongs to flow '{owner}'" if owner else "was made outside any flow"
+
+
+def _shared(name: str, current: Socket | None) -> tuple[Socket, list[dict]]:
+    """A node marked shared uses the socket of that name as it is, wherever it lives."""
+    if current is None:
+        raise BadRequest(f"The shared socket '{name}' does not exist; deploy the flow it lives in first,"
+                         " or clear 'shared' to create it in this flow.")
+    owner = _owner(current)
+    lives = f"lives in flow '{owner}'" if owner else "lives outside any flow"
+    return current, [{**_outcome("socket", name, "shared"), "detail": lives}]
+
+
+def _socket(node: dict, *, flow: Flow, version: Version, by) -> tuple[Socket, list[dict]]:
     data = node.get("data") or {}
     name, settings = data.get("socketName") or "", data.get("settings") or {}
+    current = Socket.objects.select_related("task", "processor").filter(name=name).first()
+    if name and data.get("shared") is True:
+        return _shared(name, current)
     processor = Processor.objects.filter(name=data.get("processor")).first()
     if not name or processor is None:
         raise BadRequest(f"Processor '{data.get('processor')}' does not exist; create it first.")
+    if current is not None and current.flow_key != str(flow.pk):
+        raise BadRequest(f"Socket '{name}' {_belongs(current)}; rename the node or mark it as a shared socket.")
+    socket, outcomes = _socket_write(name, data, settings, processor=processor, current=current,
+                                     owner={"flow_key": str(flow.pk), "flow_version": version.pk}, by=by)
+    if socket.flow_version != version.pk:
+        socket_flow_version_set(socket=socket, flow_version=version.pk)
+    return socket, outcomes
+
+
+def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor, current: Socket | None,
+                  owner: dict, by) -> tuple[Socket, list[dict]]:
+    """Create or update this flow's socket ``name`` (with its queue and processor settings)."""
     processor_fields = {k: settings[k] for k in PROCESSOR_SETTINGS if settings.get(k) not in (None, "")}
     changed = _changes(processor, processor_fields)
     queue = Queue.objects.filter(name=name).first()
-    current = Socket.objects.select_related("task", "processor").filter(name=name).first()
     fields = _socket_fields(data, settings, processor, current)
     # Every right first, so a refused socket changes nothing.
     if changed:
@@ -115,7 +157,7 @@ def _socket(node: dict, *, by) -> tuple[Socket, list[dict]]:
         queue = object_create(model=Queue, by=by, fields={"name": name}, audit=True)
         outcomes.append(_outcome("queue", name, "create"))
     socket, outcome = _upsert("socket", name, current, {**fields, "queue": queue},
-                              lambda f: socket_create(by=by, fields={"name": name, **f}),
+                              lambda f: socket_create(by=by, fields={"name": name, **owner, **f}),
                               lambda s, f: socket_update(socket=s, by=by, fields=f))
     return socket, [*outcomes, outcome]
 
@@ -168,6 +210,8 @@ def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dic
                               "type": "ERROR" if edge.get("sourceHandle") == "error" else "RESULT"}
     argument = handle[4:] if handle.startswith("arg:") else None
     current = Plug.objects.select_related("argument", "queue").filter(name=name).first()
+    if current is not None and current.flow_key != str(flow.pk):
+        raise BadRequest(f"The plug name '{name}' is taken: that plug {_belongs(current)}; give the edge another id.")
     if current is None or (current.argument.name if current.argument else None) != argument:
         fields["argument"] = argument
     queue_name = queue_settings.get("name") or target.queue.name
@@ -177,7 +221,7 @@ def _plug(edge: dict, *, flow: Flow, sockets: dict[str, Socket], by) -> list[dic
     queue, outcomes = _plug_queue(queue_settings, target=target, by=by)
     fields["queue"] = queue
     _, outcome = _upsert("plug", name, current, fields,
-                         lambda f: plug_create(by=by, fields={"name": name, **f}),
+                         lambda f: plug_create(by=by, fields={"name": name, "flow_key": str(flow.pk), **f}),
                          lambda p, f: plug_update(plug=p, by=by, fields=f))
     return [*outcomes, outcome]
 
@@ -205,7 +249,8 @@ def flow_deploy(*, flow: Flow, version: Version, by) -> list[dict[str, Any]]:
         if node.get("type") != "socket":
             continue
         name = (node.get("data") or {}).get("socketName", "?")
-        socket, results = _guarded(lambda node=node: _socket(node, by=by), "socket", name)
+        socket, results = _guarded(lambda node=node: _socket(node, flow=flow, version=version, by=by),
+                                    "socket", name)
         outcomes += results
         if socket is not None:
             sockets[node.get("id")] = socket
@@ -217,7 +262,7 @@ def flow_deploy(*, flow: Flow, version: Version, by) -> list[dict[str, Any]]:
         _, results = _guarded(lambda edge=edge: (None, _plug(edge, flow=flow, sockets=sockets, by=by)),
                               "plug", name)
         outcomes += results
-    stale = Plug.objects.filter(name__startswith=f"{flow.name}:").exclude(name__in=wanted)
+    stale = Plug.objects.filter(flow_key=str(flow.pk)).exclude(name__in=wanted)
     for plug in stale.select_related("target"):
         _, results = _guarded(lambda plug=plug: _plug_remove(plug, by=by), "plug", plug.name)
         outcomes += results

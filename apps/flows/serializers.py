@@ -45,6 +45,7 @@ class DeployOutcome(serializers.Serializer):
     action = serializers.CharField()
     ok = serializers.BooleanField()
     error = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False, help_text="Where a shared socket lives.")
 
 
 class DeployResult(serializers.Serializer):

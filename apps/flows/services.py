@@ -7,8 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from apps.core.services import object_create, object_update
+from apps.core.services import object_create, object_delete, object_update
 from apps.flows.models import Flow, Version
+from apps.processors.services import sockets_flow_release
 
 
 def flow_create(*, by, fields: dict[str, Any]) -> Flow:
@@ -29,6 +30,14 @@ def flow_update(*, flow: Flow, by, fields: dict[str, Any]) -> Flow:
         if processors is not None:
             flow.processors.set(processors)
     return flow
+
+
+def flow_delete(*, flow: Flow, by) -> None:
+    """Delete the flow and its versions; the sockets and plugs it deployed stay on the
+    network, as if made outside any flow."""
+    with transaction.atomic():
+        sockets_flow_release(flow_key=str(flow.pk))
+        object_delete(instance=flow, by=by, audit=True)
 
 
 def version_create(*, by, fields: dict[str, Any]) -> Version:

@@ -14,7 +14,7 @@ from django.db.models.functions import Floor
 from django.utils import timezone
 
 from apps.calls.models import Call, CallState, Event, MetricSample
-from apps.calls.selectors import call_tree
+from apps.calls.selectors import call_tree, call_version_label
 from apps.network.models import Node, Queue
 from apps.network.selectors import queuelog_latest
 
@@ -54,6 +54,7 @@ def call_detail(*, call: Call) -> dict[str, Any]:
     return {
         **call_row(call), "arguments": call.arguments, "result": call.result, "error": call.error,
         "log": call.log, "commit": call.commit, "attempts": call.attempts, "events": list(events),
+        "version": call_version_label(call),
         "tree": call_tree(call=call, depth=20),
     }
 

@@ -224,6 +224,12 @@ class Socket(BaseModel):
     wait = models.BooleanField(
         default=False, help_text="Wait for every bound argument before running."
     )
+    # Plain ids, not foreign keys: the flows app sits above this one.
+    flow_key = models.CharField(
+        max_length=40, blank=True, default="", db_index=True,
+        help_text="Id of the flow whose deploy created it; empty: made outside any flow (CLI, API).")
+    flow_version = models.UUIDField(
+        null=True, blank=True, help_text="Id of that flow's version deployed last; its calls record it.")
 
     class Meta(BaseModel.Meta):
         db_table = "socket"
@@ -248,6 +254,9 @@ class Plug(BaseModel):
     description = models.TextField(blank=True, default="")
     blocked_seconds = models.FloatField(
         default=0.0, help_text="Time this plug held its producer because the target's queue was full.")
+    flow_key = models.CharField(
+        max_length=40, blank=True, default="", db_index=True,
+        help_text="Id of the flow whose deploy created it; empty: made outside any flow (CLI, API).")
 
     class Meta(BaseModel.Meta):
         db_table = "plug"

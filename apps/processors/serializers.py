@@ -125,9 +125,9 @@ class SocketSerializer(PlatformSerializer):
         model = Socket
         fields = [
             *BASE_FIELDS, "processor", "task", "queue", "schedule_type", "scheduled", "cron",
-            "interval", "data", "description", "wait",
+            "interval", "data", "description", "wait", "flow_key", "flow_version",
         ]
-        read_only_fields = BASE_READ_ONLY
+        read_only_fields = [*BASE_READ_ONLY, "flow_key", "flow_version"]
 
 
 class PlugSerializer(PlatformSerializer):
@@ -140,9 +140,9 @@ class PlugSerializer(PlatformSerializer):
         model = Plug
         fields = [
             *BASE_FIELDS, "type", "processor", "source", "target", "argument", "queue", "description",
-            "blocked_seconds",
+            "blocked_seconds", "flow_key",
         ]
-        read_only_fields = [*BASE_READ_ONLY, "blocked_seconds"]
+        read_only_fields = [*BASE_READ_ONLY, "blocked_seconds", "flow_key"]
         extra_kwargs = {
             "processor": {"required": False, "help_text": "Defaults to the source socket's processor."}
         }

@@ -250,7 +250,8 @@ def task_find_or_create(*, processor: Processor, name: str, by) -> Task:
 
 
 def socket_create(*, by, fields: dict[str, Any]) -> Socket:
-    """A socket on ``fields["processor"]`` for the function named ``fields["task"]``."""
+    """A socket on ``fields["processor"]`` for the function named ``fields["task"]``.
+    A flow's deploy also gives ``flow_key`` and ``flow_version`` (the API never does)."""
     fields = dict(fields)
     with transaction.atomic():
         fields["task"] = task_find_or_create(processor=fields["processor"], name=fields["task"], by=by)
@@ -272,6 +273,20 @@ def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
         socket_schedule_sync(socket=socket)
         _sockets_changed(before, socket.processor_id)
         return socket
+
+
+def socket_flow_version_set(*, socket: Socket, flow_version) -> Socket:
+    """Record the version of its flow deployed last (calls of the socket record it). Only
+    a deploy of the flow that owns the socket (``socket.flow_key``) calls this."""
+    Socket.objects.filter(pk=socket.pk).update(flow_version=flow_version)
+    socket.flow_version = flow_version
+    return socket
+
+
+def sockets_flow_release(*, flow_key: str) -> None:
+    """A deleted flow's sockets and plugs stay on the network as if made outside any flow."""
+    Socket.objects.filter(flow_key=flow_key).update(flow_key="", flow_version=None)
+    Plug.objects.filter(flow_key=flow_key).update(flow_key="")
 
 
 def socket_delete(*, socket: Socket, by) -> None:

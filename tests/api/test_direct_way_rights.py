@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django_celery_beat.models import PeriodicTask
 
+from apps.flows.models import Flow
 from apps.network.models import Queue
 from apps.processors.models import Plug, Processor, Socket
 from tests.factories import make_call, make_plug, make_processor, make_queue, make_socket, make_task, unique
@@ -30,24 +31,31 @@ def edge(edge_id: str, source: str, target: str, handle: str = "result", **queue
 
 
 def deploy(client, nodes: list, edges: list = (), flow: str | None = None) -> dict[str, dict]:
-    """Create a flow and its version 1 through the API, deploy it; outcomes by object name."""
-    made = client.post("/api/flows/", {"name": flow or unique("flow")}, format="json")
-    assert made.status_code == 201, made.content
+    """Save a version of ``flow`` (created through the API when missing) and deploy it;
+    outcomes by object name."""
+    existing = Flow.objects.filter(name=flow).first() if flow else None
+    if existing is None:
+        made = client.post("/api/flows/", {"name": flow or unique("flow")}, format="json")
+        assert made.status_code == 201, made.content
+        existing = Flow.objects.get(pk=made.json()["id"])
     document = {"schema": 1, "nodes": nodes, "edges": list(edges)}
-    version = client.post("/api/versions/", {"flow": made.json()["name"], "document": document}, format="json")
+    version = client.post("/api/versions/", {"flow": existing.name, "document": document}, format="json")
     assert version.status_code == 201, version.content
-    response = client.post(f"/api/flows/{made.json()['id']}/deploy/", {"version": 1}, format="json")
+    response = client.post(f"/api/flows/{existing.pk}/deploy/", {"version": version.json()["number"]},
+                           format="json")
     assert response.status_code == 200, response.content
     return {outcome["name"]: outcome for outcome in response.json()["objects"]}
 
 
 @pytest.fixture
 def admins_socket() -> Socket:
-    """An admin's processor (concurrency 1, no hostname) with a socket on its ``safe`` function."""
+    """An admin's processor (concurrency 1, no hostname) with a socket on its ``safe`` function,
+    deployed by the admin's flow ``admin`` (attackers deploy new versions of that flow)."""
     processor = make_processor(name="adminproc", concurrency=1)
     make_task(processor, name="dangerous")
+    flow = Flow.objects.create(name="admin")
     return make_socket(processor, name="admin.sock", task=make_task(processor, name="safe"),
-                       queue=make_queue(name="admin.sock"))
+                       queue=make_queue(name="admin.sock"), flow_key=str(flow.pk))
 
 
 def assert_refused(outcome: dict, right: str) -> None:
@@ -59,7 +67,8 @@ def assert_refused(outcome: dict, right: str) -> None:
 
 def test_a_deployer_cannot_set_an_admins_processor_concurrency_and_hostname(api_as, admins_socket):
     attacker = api_as(make_user(*DEPLOYER))
-    outcomes = deploy(attacker, [node("a", "admin.sock", "dangerous", concurrency=64, hostname="evil")])
+    outcomes = deploy(attacker, [node("a", "admin.sock", "dangerous", concurrency=64, hostname="evil")],
+                      flow="admin")
     assert_refused(outcomes["admin.sock"], "UPDATE_PROCESSOR")
     assert "adminproc" not in outcomes, "no processor outcome: it was not changed"
     processor = Processor.objects.get(name="adminproc")
@@ -69,7 +78,7 @@ def test_a_deployer_cannot_set_an_admins_processor_concurrency_and_hostname(api_
 
 def test_a_deployer_cannot_repoint_an_admins_socket_to_another_function(api_as, admins_socket):
     attacker = api_as(make_user(*DEPLOYER))
-    outcomes = deploy(attacker, [node("a", "admin.sock", "dangerous")])
+    outcomes = deploy(attacker, [node("a", "admin.sock", "dangerous")], flow="admin")
     assert_refused(outcomes["admin.sock"], "UPDATE_SOCKET")
     assert "change the socket 'admin.sock'" in outcomes["admin.sock"]["error"]
     assert Socket.objects.get(name="admin.sock").task.name == "safe"
@@ -77,7 +86,7 @@ def test_a_deployer_cannot_repoint_an_admins_socket_to_another_function(api_as, 
 
 def test_with_the_rights_of_the_direct_way_the_same_deploy_goes_through(api_as, admins_socket):
     deployer = api_as(make_user(*DEPLOYER, "UPDATE_PROCESSOR", "UPDATE_SOCKET"))
-    outcomes = deploy(deployer, [node("a", "admin.sock", "dangerous", concurrency=4)])
+    outcomes = deploy(deployer, [node("a", "admin.sock", "dangerous", concurrency=4)], flow="admin")
     assert all(outcome["ok"] for outcome in outcomes.values()), outcomes
     socket = Socket.objects.select_related("processor", "task").get(name="admin.sock")
     assert (socket.task.name, socket.processor.concurrency) == ("dangerous", 4)
@@ -107,7 +116,7 @@ def test_a_deployer_cannot_schedule_a_socket_without_run_task(api_as, admins_soc
 def two_admin_sockets(admins_socket) -> tuple[Socket, Socket]:
     """Two sockets the attacker's nodes name exactly as they are, so only the edges change."""
     other = make_socket(admins_socket.processor, name="admin.sink", queue=make_queue(name="admin.sink"),
-                        task=make_task(admins_socket.processor, name="sink"))
+                        task=make_task(admins_socket.processor, name="sink"), flow_key=admins_socket.flow_key)
     return admins_socket, other
 
 
@@ -117,23 +126,23 @@ def plugged_nodes() -> list[dict]:
 
 def test_a_deployer_cannot_plug_sockets_without_add_plug(api_as, two_admin_sockets):
     attacker = api_as(make_user(*DEPLOYER))
-    outcomes = deploy(attacker, plugged_nodes(), [edge("e1", "a", "b")], flow="evil")
+    outcomes = deploy(attacker, plugged_nodes(), [edge("e1", "a", "b")], flow="admin")
     assert outcomes["admin.sock"]["ok"] and outcomes["admin.sink"]["ok"], "unchanged sockets need no right"
-    assert_refused(outcomes["evil:e1"], "ADD_PLUG")
+    assert_refused(outcomes["admin:e1"], "ADD_PLUG")
     assert not Plug.objects.exists()
 
 
 def test_a_deployer_cannot_make_a_plugs_queue_without_add_queue(api_as, two_admin_sockets):
     attacker = api_as(make_user(*DEPLOYER, "ADD_PLUG"))
-    outcomes = deploy(attacker, plugged_nodes(), [edge("e1", "a", "b", name="evil.wire")], flow="evil")
-    assert_refused(outcomes["evil:e1"], "ADD_QUEUE")
+    outcomes = deploy(attacker, plugged_nodes(), [edge("e1", "a", "b", name="evil.wire")], flow="admin")
+    assert_refused(outcomes["admin:e1"], "ADD_QUEUE")
     assert not Plug.objects.exists() and not Queue.objects.filter(name="evil.wire").exists()
 
 
 def test_a_deployer_cannot_change_or_delete_a_plug_without_the_rights(api_as, two_admin_sockets):
     source, target = two_admin_sockets
-    kept = make_plug(source, target, name="admin:e1", queue=target.queue)
-    gone = make_plug(source, target, name="admin:e2", queue=target.queue)
+    kept = make_plug(source, target, name="admin:e1", queue=target.queue, flow_key=source.flow_key)
+    gone = make_plug(source, target, name="admin:e2", queue=target.queue, flow_key=source.flow_key)
     attacker = api_as(make_user(*DEPLOYER))
     outcomes = deploy(attacker, plugged_nodes(), [edge("e1", "a", "b", handle="error")], flow="admin")
     assert_refused(outcomes["admin:e1"], "UPDATE_PLUG")

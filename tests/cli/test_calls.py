@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from apps.calls.models import Event
+from apps.flows.models import Flow, Version
 from tests.factories import make_call, make_socket
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -119,3 +120,13 @@ def test_ls_call_graph_draws_the_run(flow, calls):
         "pyfi.processors.sample.do_something [finished]",
         "└── pyfi.processors.sample.do_this [finished]",
     ]
+
+
+def test_ls_call_shows_the_flow_version_it_ran_under(flow, calls):
+    orders = Flow.objects.create(name="orders")
+    version = Version.objects.create(name="v2", flow=orders, number=2, document={"nodes": [], "edges": []})
+    call = make_call(calls[0].socket, version=version)
+    result = flow("ls", "call", "--id", str(call.id))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "orders v2" in "\n".join(lines[lines.index("Provenance"):lines.index("Events")])

@@ -14,6 +14,7 @@ SLOW = 20_000  # ms: the first load of the designer's chunks, or a save, on a lo
 class DesignerPage:
     page: Page
     base_url: str
+    flow: str = ""
 
     def create_flow(self, name: str) -> DesignerPage:
         self.page.goto(f"{self.base_url}/designer/")
@@ -21,6 +22,7 @@ class DesignerPage:
         form.get_by_label("Name").fill(name)
         form.get_by_role("button", name="Create flow").click()
         expect(self.toolbar().get_by_role("heading", name=name)).to_be_visible(timeout=SLOW)
+        self.flow = name
         return self
 
     def toolbar(self) -> Locator:
@@ -42,7 +44,9 @@ class DesignerPage:
         return node
 
     def node(self, socket_name: str) -> Locator:
-        title = self.page.locator(".socket-title").filter(has_text=re.compile(f"^{re.escape(socket_name)}$"))
+        """The node of that socket name, or of the function dropped on this flow (``<flow>.<name>``)."""
+        prefix = f"({re.escape(self.flow)}\\.)?" if self.flow else ""
+        title = self.page.locator(".socket-title").filter(has_text=re.compile(f"^{prefix}{re.escape(socket_name)}$"))
         return self.page.locator(".react-flow__node").filter(has=title)
 
     def nodes(self) -> Locator:

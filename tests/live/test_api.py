@@ -65,6 +65,7 @@ def test_a_call_detail_has_its_timeline_input_output_log_and_tree(alice_api):
     assert (detail["arguments"], detail["result"], detail["log"]) == ({"args": [1], "kwargs": {}}, 2, "printed\n")
     assert [e["name"] for e in detail["events"]] == ["queued"]
     assert [c["id"] for c in detail["tree"]["children"]] == [str(child.pk)]
+    assert detail["version"] is None, "no deployed flow owns its socket"
     assert alice_api.get("/api/live/calls/not-a-uuid/").status_code == 404
 
 

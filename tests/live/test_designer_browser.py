@@ -33,11 +33,11 @@ def test_a_user_builds_saves_deploys_runs_and_watches_a_two_step_flow(
     expect(designer.toolbar()).not_to_contain_text("unsaved")
 
     deploy = designer.deploy(1)
-    for row in ("socket do_something", "socket do_this", "queue do_this"):
+    for row in ("socket two-step.do_something", "socket two-step.do_this", "queue two-step.do_this"):
         expect(deploy.get_by_role("row", name=re.compile(f"^{row} create"))).to_contain_text("✓ done")
     expect(deploy.get_by_role("row", name=re.compile("^plug "))).to_contain_text("✓ done")
     deploy.get_by_role("button", name="Close", exact=True).first.click()
-    plug = Plug.objects.get(source__name="do_something", target__name="do_this")
+    plug = Plug.objects.get(source__name="two-step.do_something", target__name="two-step.do_this")
     assert plug.argument.name == "message"
     assert Flow.objects.get(name="two-step").deployed_version.number == 1
     expect(designer.toolbar()).to_contain_text("deployed v1")
@@ -46,7 +46,7 @@ def test_a_user_builds_saves_deploys_runs_and_watches_a_two_step_flow(
     subscribed(live_redis, "flow:two-step", stack=designer_stack)
     designer.select("do_something")
     designer.action("Run socket")
-    run = designer.dialog("Run do_something")
+    run = designer.dialog("Run two-step.do_something")
     bad = run.get_by_label("Input (JSON)")
     bad.fill("{'args': ['not json']}")
     expect(run.get_by_role("alert")).to_contain_text("Not valid JSON")
@@ -56,7 +56,7 @@ def test_a_user_builds_saves_deploys_runs_and_watches_a_two_step_flow(
     expect(run.get_by_role("heading", name=re.compile(r"Call #.* finished"))).to_be_visible(timeout=60_000)
     expect(run.locator(".run-result pre").first).to_have_text('"TEXT:hi"')
 
-    child = wait_for(lambda: Call.objects.filter(socket__name="do_this", state=CallState.FINISHED).first(),
+    child = wait_for(lambda: Call.objects.filter(socket__name="two-step.do_this", state=CallState.FINISHED).first(),
                      processes=[worker], what="the downstream call")
     assert child.result == "Do this: TEXT:hi"
     # The canvas shows both steps finished, live (no reload).
@@ -91,7 +91,7 @@ def test_two_versions_compare_on_the_canvas_and_in_a_list(designer_stack, page, 
     expect(differences.locator(".diff-added").first).to_contain_text("Added (1)")
     expect(differences).to_contain_text("do_this")
     expect(differences).to_contain_text("Plugs added (1)")
-    expect(differences).to_contain_text("do_something → do_this")
+    expect(differences).to_contain_text("compared.do_something → compared.do_this")
     expect(differences).not_to_contain_text("Removed")
     # Drawn on the canvas: both versions' nodes, the added one marked.
     expect(designer.nodes()).to_have_count(2)
@@ -117,4 +117,4 @@ def test_undo_brings_back_a_deleted_node_with_its_plug(designer_stack, page, ali
     expect(designer.nodes()).to_have_count(1)
     page.keyboard.press("Control+z")
     expect(designer.nodes()).to_have_count(2)
-    assert not Socket.objects.filter(name="do_this").exists(), "editing alone deploys nothing"
+    assert not Socket.objects.filter(name="undone.do_this").exists(), "editing alone deploys nothing"

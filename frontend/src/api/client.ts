@@ -67,6 +67,7 @@ export const api = {
   flows: {
     list: () => list<Flow>("flows"),
     byName: (name: string) => byName<Flow>("flows", name),
+    get: (id: string) => request<Flow>("GET", `/api/flows/${id}/`),
     create: (name: string, description = "") => request<Flow>("POST", "/api/flows/", { body: { name, description } }),
     deploy: (id: string, version: number) =>
       request<DeployResult>("POST", `/api/flows/${id}/deploy/`, { body: { version } }),

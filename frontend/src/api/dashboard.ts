@@ -19,6 +19,8 @@ export type CallDetail = CallRow & {
   log: string;
   commit: string;
   attempts: number;
+  /** The flow version it ran under, e.g. "orders v3"; null: no deployed flow owns its socket. */
+  version: string | null;
   events: CallEvent[];
   tree: TreeNode;
 };

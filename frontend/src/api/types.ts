@@ -68,6 +68,9 @@ export type Socket = {
   cron: string;
   schedule_type: string;
   data: unknown;
+  /** The id of the flow whose deploy made it; empty: made outside any flow. */
+  flow_key: string;
+  flow_version: string | null;
 };
 
 /** deployed_version is the number of the deployed version (null: never deployed). */
@@ -111,8 +114,9 @@ export type Call = {
 /** A call and the calls it caused; the tree endpoint's node shape. */
 export type CallTreeNode = Partial<Call> & { children?: CallTreeNode[] };
 
-export type DeployAction = "create" | "update" | "unchanged";
-export type DeployObject = { kind: string; name: string; action: DeployAction; ok: boolean; error?: string };
+export type DeployAction = "create" | "update" | "unchanged" | "delete" | "shared";
+/** `detail`: where a shared socket lives. */
+export type DeployObject = { kind: string; name: string; action: DeployAction; ok: boolean; error?: string; detail?: string };
 export type DeployResult = { objects: DeployObject[] };
 
 export type RunInput = { args: unknown[]; kwargs: Record<string, unknown> };

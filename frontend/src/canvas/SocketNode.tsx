@@ -3,6 +3,7 @@ import { memo } from "react";
 import { useOverlay, nodeState, type SocketLive } from "../live/overlay";
 import { WHOLE_SOCKET, argHandle } from "../store/document";
 import { ScaleBadge } from "./ScaleBadge";
+import { SharedLabel } from "./SharedLabel";
 import type { SocketFlowNode } from "../store/flow";
 
 const STATE_LABEL = { idle: "idle", queued: "queued", running: "running", ok: "last call finished", failed: "last call failed" } as const;
@@ -45,6 +46,7 @@ export const SocketNode = memo(function SocketNode({ data }: NodeProps<SocketFlo
           {arg.annotation ? `${arg.name}: ${arg.annotation}` : arg.name}
         </Handle>
       ))}
+      {data.shared && <SharedLabel socketName={data.socketName} />}
       {live && <Counts live={live} />}
       <ScaleBadge processor={data.processor} />
       <Handle type="source" position={Position.Right} id="result" className="handle-result" title="Result" />

@@ -46,6 +46,7 @@ export function CallDetail({ id, version, onClose }: { id: string; version: numb
         <>
           <p>
             <code>{detail.call}</code> · <span className={`state state-${detail.state}`}>{detail.state}</span> · {detail.processor} / {detail.socket}
+            {detail.version ? ` · flow ${detail.version}` : ""}
             {detail.commit ? ` · commit ${detail.commit.slice(0, 10)}` : ""} · attempts {detail.attempts}
           </p>
           <h3>Events</h3>

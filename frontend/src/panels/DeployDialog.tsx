@@ -25,7 +25,7 @@ function ObjectTable({ objects }: { objects: DeployObject[] }) {
             <td>
               {object.kind} <strong>{object.name}</strong>
             </td>
-            <td>{object.action}</td>
+            <td>{object.detail ? `${object.action} · ${object.detail}` : object.action}</td>
             <td>{object.ok ? "✓ done" : <span className="error">✗ {object.error ?? "failed"}</span>}</td>
           </tr>
         ))}

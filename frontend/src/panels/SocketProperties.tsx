@@ -43,6 +43,19 @@ function SettingsFields({ id, data, fields, readOnly }: { id: string; data: Sock
   );
 }
 
+function SharedField({ id, shared, readOnly }: { id: string; shared: boolean; readOnly: boolean }) {
+  const update = useDesigner((s) => s.updateNodeData);
+  return (
+    <div className="field">
+      <label>
+        <input type="checkbox" checked={shared} disabled={readOnly} onChange={(event) => update(id, { shared: event.target.checked || undefined })} />{" "}
+        Shared socket (reuse an existing one)
+      </label>
+      {shared && <p className="muted">The deploy uses the socket of this name as it is, in the flow it lives in: it never creates or changes it, so the settings below do not apply.</p>}
+    </div>
+  );
+}
+
 /** Edits one socket: its name, run settings and schedule; shows its processor, source and calls. */
 export function SocketProperties({ id }: { id: string }) {
   const data = useDesigner((s) => {
@@ -65,6 +78,7 @@ export function SocketProperties({ id }: { id: string }) {
         disabled={readOnly}
         onCommit={(value) => update(id, { socketName: value }, "socketName")}
       />
+      <SharedField id={id} shared={data.shared === true} readOnly={readOnly} />
       <h4>Inputs</h4>
       <ul className="argument-list">
         <li>

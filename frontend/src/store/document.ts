@@ -29,6 +29,9 @@ export type SocketData = {
   socketName: string;
   arguments: ArgumentSpec[];
   settings: SocketSettings;
+  /** Reuse the existing socket of that name (another flow's, or made outside any flow) as it
+   * is: the deploy neither creates nor changes it. Absent: this flow's own socket. */
+  shared?: boolean;
 };
 
 export type NoteData = { text: string };

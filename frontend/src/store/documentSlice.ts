@@ -178,7 +178,8 @@ export function documentSlice(clock: () => number): StateCreator<DesignerState, 
       },
 
       addSocketNode(spec, position) {
-        const node = makeSocketNode(spec, freeSpot(get().nodes, position), socketNames(get().nodes));
+        const state = get();
+        const node = makeSocketNode(spec, freeSpot(state.nodes, position), socketNames(state.nodes), state.flow?.name);
         const added = commit((s) => ({ nodes: [...setSelected(s.nodes, false), { ...node, selected: true }] }));
         return added ? node.id : null;
       },

@@ -60,12 +60,19 @@ export function freeSpot(nodes: readonly DesignerNode[], position: XY): XY {
   return spot;
 }
 
-export function makeSocketNode(spec: SocketSpec, position: XY, taken: ReadonlySet<string>): SocketFlowNode {
+/** The name a function dropped on flow `flow`'s canvas gets: `<flow>.<function>`, so two flows
+ * using one function never share a socket by default (socket names are global). */
+export function defaultSocketName(task: string, flow?: string): string {
+  const prefix = (flow ?? "").trim().replace(/[^\w. -]+/g, "-").replace(/ {2,}/g, " ");
+  return prefix ? `${prefix}.${task}` : task;
+}
+
+export function makeSocketNode(spec: SocketSpec, position: XY, taken: ReadonlySet<string>, flow?: string): SocketFlowNode {
   const data = {
     processor: spec.processor,
     module: spec.module,
     task: spec.task,
-    socketName: uniqueName(spec.socketName ?? spec.task, taken),
+    socketName: uniqueName(spec.socketName ?? defaultSocketName(spec.task, flow), taken),
     arguments: spec.arguments.map((arg) => ({ name: arg.name, annotation: arg.annotation })),
     settings: { ...DEFAULT_SETTINGS },
   };

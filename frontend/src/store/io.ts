@@ -129,6 +129,7 @@ function readNode(c: Checker, value: unknown, path: string): DocNode | null {
           socketName: c.string(data.socketName, `${path}.data.socketName`, { required: true }),
           arguments: readArguments(c, data.arguments ?? [], `${path}.data.arguments`),
           settings: readSettings(c, data.settings, `${path}.data.settings`),
+          ...(data.shared === true ? { shared: true } : {}),
         },
       };
     case "note":
