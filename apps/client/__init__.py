@@ -2,12 +2,12 @@
 
 from apps.client.config import Config, load_config, save_config
 from apps.client.errors import (
-    ApiError, BadRequest, ConnectionFailed, Conflict, Forbidden, NotFound, RateLimited,
-    ServerError, Unauthorized,
+    ApiError, BadRequest, ConnectionFailed, Conflict, Forbidden, NotFound, PayloadTooLarge,
+    RateLimited, ServerError, Unauthorized,
 )
 from apps.client.http import ApiClient
 
 __all__ = [
     "ApiClient", "ApiError", "BadRequest", "Config", "Conflict", "ConnectionFailed", "Forbidden",
-    "NotFound", "RateLimited", "ServerError", "Unauthorized", "load_config", "save_config",
+    "NotFound", "PayloadTooLarge", "RateLimited", "ServerError", "Unauthorized", "load_config", "save_config",
 ]
