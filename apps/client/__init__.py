@@ -8,6 +8,7 @@ from apps.client.errors import (
     ConnectionFailed,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
     RateLimited,
     ServerError,
     Unauthorized,
@@ -16,5 +17,5 @@ from apps.client.http import ApiClient
 
 __all__ = [
     "ApiClient", "ApiError", "BadRequest", "Config", "Conflict", "ConnectionFailed", "Forbidden",
-    "NotFound", "RateLimited", "ServerError", "Unauthorized", "load_config", "save_config",
+    "NotFound", "PayloadTooLarge", "RateLimited", "ServerError", "Unauthorized", "load_config", "save_config",
 ]

@@ -1,6 +1,6 @@
 """Typed errors of the REST client. Each carries the CLI exit code of its kind.
 
-The exit codes match ``apps/core/errors.py`` on the server: 2 bad request, 3 not
+The exit codes match ``apps/core/errors.py`` on the server: 2 bad request or a body too large, 3 not
 authenticated or forbidden, 4 not found, 5 conflict, 6 rate limited, 7 server error,
 8 server unreachable.
 """
@@ -52,6 +52,12 @@ class Conflict(ApiError):
     exit_code = 5
 
 
+class PayloadTooLarge(ApiError):
+    """413: the request body is over the server's (or a proxy's) upload limit."""
+
+    exit_code = 2
+
+
 class RateLimited(ApiError):
     exit_code = 6
 
@@ -72,6 +78,7 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    413: PayloadTooLarge,
     429: RateLimited,
 }
 

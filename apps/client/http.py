@@ -180,6 +180,8 @@ def decode(response: httpx.Response, method: str, sent_request_id: str) -> Any:
     if not message:
         path = response.request.url.path
         message = f"the server answered {status} {response.reason_phrase} to {method} {path}"
+        if status == 413:  # a proxy's limit: its page says nothing we can show
+            message = f"the request body is too large for the server ({status} to {method} {path}); send less data"
     raise error_class(status)(message, status=status, code=code, detail=detail, request_id=request_id)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -58,12 +60,26 @@ class Conflict(PlatformError):
     status, code, exit_code = 409, "conflict", 5
 
 
+class PayloadTooLarge(PlatformError):
+    status, code, exit_code = 413, "payload_too_large", 2
+
+
 class RateLimited(PlatformError):
     status, code, exit_code, retryable = 429, "rate_limited", 6, True
 
 
 class Unavailable(PlatformError):
     status, code, exit_code, retryable = 503, "unavailable", 7, True
+
+
+def body_too_large() -> PayloadTooLarge:
+    """The 413 of a body over DATA_UPLOAD_MAX_MEMORY_SIZE (env UPLOAD_MAX_BYTES), naming the limit."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return PayloadTooLarge(
+        f"The request body is larger than the limit of {limit / 2**20:.1f} MiB ({limit} bytes); "
+        "send less data, or pass large values by reference.",
+        detail={"limit_bytes": limit},
+    )
 
 
 def _integrity_message(exc: IntegrityError) -> str:
@@ -106,6 +122,8 @@ def _protected_message(exc: ProtectedError | RestrictedError) -> str:
 def _translate(exc: Exception) -> PlatformError | None:
     if isinstance(exc, PlatformError):
         return exc
+    if isinstance(exc, RequestDataTooBig):
+        return body_too_large()
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         if _only_duplicates(_django_codes(exc)):
