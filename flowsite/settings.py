@@ -153,6 +153,8 @@ BROKER_URL = env_str("BROKER_URL", REDIS_URL)
 # channel, an expired message) shows as a gap in the topic's totals and is reported.
 CHANNEL_LAYERS = channel_layers_setting(REDIS_URL, capacity=env_int("CHANNEL_CAPACITY", 10000), expiry=60)
 LIVE_FRAME_MS = env_int("LIVE_FRAME_MS", 100)
+# Seconds between re-checks of a live connection's subscriptions against the user's rights.
+LIVE_RIGHTS_RECHECK_SECONDS = env_float("LIVE_RIGHTS_RECHECK_SECONDS", 5.0)
 LIVE_FRAME_MAX = env_int("LIVE_FRAME_MAX", 500)
 LIVE_PENDING_MAX = env_int("LIVE_PENDING_MAX", 50_000)
 LIVE_READ_COUNT = env_int("LIVE_READ_COUNT", 500)

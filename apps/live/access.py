@@ -42,7 +42,7 @@ def subscription_resolve(*, user, topic: object, channel: object = None) -> Subs
     wanted = _channel(channel)
     parsed = topic_parse(topic)
     if parsed is None:
-        parsed, wanted = _legacy_topic(topic, wanted)
+        parsed, wanted = _legacy_topic(topic, wanted, user=user)
     right = TOPIC_RIGHTS[parsed.kind]
     if right is not None and not user_has_right(user, right):
         raise Refused(f"You need the {right} right to subscribe to {parsed}.")
@@ -58,15 +58,19 @@ def _channel(channel: object) -> str | None:
     return channel
 
 
-def _legacy_topic(topic: object, channel: str | None) -> tuple[Topic, str | None]:
+def _legacy_topic(topic: object, channel: str | None, *, user) -> tuple[Topic, str | None]:
+    """``NAME.CHANNEL``: NAME is looked up only among the kinds the user may read, so a name
+    that does not exist and one the user may not read get the same answer."""
     name, _, suffix = str(topic).rpartition(".")
     if not isinstance(topic, str) or suffix not in CHANNEL_KINDS or not name:
         raise Refused(f"Unknown topic {str(topic)[:100]!r}: use calls:all, run:<id>, processor:<name>, "
                       "socket:<name>, queue:<name>, flow:<name>, metrics, nodes, queues or counters.")
     for kind in ("processor", "socket", "queue"):
-        if _NAMED_MODELS[kind]._default_manager.filter(name=name).exists():
+        right = TOPIC_RIGHTS[kind]
+        readable = right is None or user_has_right(user, right)
+        if readable and _NAMED_MODELS[kind]._default_manager.filter(name=name).exists():
             return Topic(kind=kind, name=name), channel or suffix
-    raise Refused(f"No processor, socket or queue is named {name!r}.")
+    raise Refused(f"No processor, socket or queue named {name!r} that you may read.")
 
 
 def _exists_or_refuse(topic: Topic) -> None:

@@ -9,17 +9,23 @@ Server -> client:
   {"type": "events", "frame", "events": [...], "topics": {T: {"seq", "total", "count"}},
    "pending", "gaps"?: [{"topic", "missed", "reason": "lost"|"slow"}]}   (see outbox.Outbox)
   {"type": "error", "message", "topic"?}   {"type": "pong"}   {"type": "stats", "connection", "totals"}
-An anonymous socket is closed with 4401.
+An anonymous socket is closed with 4401. A malformed frame (not JSON, binary, too long, not an
+object, a field of the wrong type) gets an error frame and the socket stays open. Every
+LIVE_RIGHTS_RECHECK_SECONDS (5) the subscriptions are checked again: one whose right the user lost
+ends with an error frame and "unsubscribed", and a deactivated user's socket is closed with
+4403 after an error frame saying why.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from apps.accounts.models import User
 from apps.live import counters
 from apps.live.access import Refused, subscription_resolve
 from apps.live.groups import CHANNEL_KINDS, group_name
@@ -28,6 +34,9 @@ from apps.live.pacing import Pacer
 from apps.live.publisher import SUBSCRIBERS_KEY
 
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_DEACTIVATED = 4403
+MESSAGE_MAX_CHARS = 16384
+NOT_AN_OBJECT = 'A message is a JSON object with a "type".'
 # Channels forgets group members after the layer's group_expiry (a day): re-join well before.
 GROUP_REFRESH_SECONDS = 3600
 
@@ -41,6 +50,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.outbox = Outbox(frame_max=settings.LIVE_FRAME_MAX, pending_max=settings.LIVE_PENDING_MAX)
         self.pacer = Pacer(self.outbox, self.send_json, interval=settings.LIVE_FRAME_MS / 1000)
         self.refresher = asyncio.get_running_loop().create_task(self._groups_refresh())
+        self.rechecker = asyncio.get_running_loop().create_task(self._rights_recheck())
         await self.accept()
         await self.send_json({"type": "hello", "user": user.get_username(),
                               "frame_ms": settings.LIVE_FRAME_MS, "frame_max": settings.LIVE_FRAME_MAX})
@@ -49,9 +59,31 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not hasattr(self, "outbox"):
             return
         self.refresher.cancel()
+        self.rechecker.cancel()
         for topic in self.outbox.topics:
             await self._leave(topic)
         await self.pacer.close()
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Decode a frame ourselves, so that a bad one is an error frame, not a 1011 close."""
+        if text_data is None:
+            await self._error("Binary frames are not accepted: send a JSON object as text.")
+            return
+        if len(text_data) > MESSAGE_MAX_CHARS:
+            await self._error(f"A message is at most {MESSAGE_MAX_CHARS} characters.")
+            return
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):
+            await self._error("The message is not valid JSON.")
+            return
+        if not isinstance(content, dict):
+            await self._error(NOT_AN_OBJECT)
+            return
+        await self.receive_json(content)
+
+    async def _error(self, message: str, **fields) -> None:
+        await self.send_json({"type": "error", "message": message, **fields})
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -63,6 +95,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await handler(content)
 
     async def subscribe(self, content: dict) -> None:
+        if not isinstance(content.get("topic"), str):
+            await self._error('"topic" must be a string.')
+            return
+        if content.get("channel") is not None and not isinstance(content.get("channel"), str):
+            await self._error('"channel" must be a string.', topic=content["topic"])
+            return
         try:
             sub = await database_sync_to_async(subscription_resolve)(
                 user=self.scope["user"], topic=content.get("topic"), channel=content.get("channel"))
@@ -80,7 +118,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "topic": topic, "channel": sub.channel, "seq": seq, "total": total})
 
     async def unsubscribe(self, content: dict) -> None:
-        topic = str(content.get("topic"))
+        if not isinstance(content.get("topic"), str):
+            await self._error('"topic" must be a string.')
+            return
+        topic = content["topic"]
         if self.outbox.subscribed(topic):
             await self._leave(topic)
             self.outbox.unsubscribe(topic)
@@ -95,6 +136,37 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(GROUP_REFRESH_SECONDS)
             for topic in self.outbox.topics:
                 await self.channel_layer.group_add(group_name(topic), self.channel_name)
+
+    async def _rights_recheck(self) -> None:
+        while True:
+            await asyncio.sleep(settings.LIVE_RIGHTS_RECHECK_SECONDS)
+            if not self.outbox.topics:
+                continue
+            user, ended = await database_sync_to_async(self._subscriptions_lost)()
+            if user is None:
+                await self._error("Your account was deactivated: this connection is closed.")
+                await self.close(code=CLOSE_DEACTIVATED)
+                return
+            self.scope["user"] = user
+            for topic, reason in ended:
+                await self._leave(topic)
+                self.outbox.unsubscribe(topic)
+                await self._error(f"Subscription ended: {reason}", topic=topic)
+                await self.send_json({"type": "unsubscribed", "topic": topic})
+
+    def _subscriptions_lost(self) -> tuple[User | None, list[tuple[str, str]]]:
+        """The user as the database has them now (None once deactivated or deleted), and the
+        subscribed topics they may no longer read, each with the reason."""
+        user = User.objects.filter(pk=self.scope["user"].pk, is_active=True).first()
+        if user is None:
+            return None, []
+        ended = []
+        for topic in list(self.outbox.topics):
+            try:
+                subscription_resolve(user=user, topic=topic)
+            except Refused as refusal:
+                ended.append((topic, str(refusal)))
+        return user, ended
 
     async def ping(self, content: dict) -> None:
         await self.send_json({"type": "pong"})

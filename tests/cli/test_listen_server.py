@@ -61,7 +61,7 @@ def test_an_unknown_name_is_refused_with_the_servers_reason(daphne, alice, tmp_p
     result = listen(daphne, make_token(alice), "ghost", tmp_path)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "error: the server refused the subscription: No processor, socket or queue is named 'ghost'."
+        "error: the server refused the subscription: No processor, socket or queue named 'ghost' that you may read."
     )
 
 
