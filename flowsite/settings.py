@@ -208,7 +208,19 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right"},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _cache_url(redis_url: str) -> str:
+    """CACHE_URL, else REDIS_URL's server with database 2: a database of its own, since
+    clearing a Redis cache empties its whole database."""
+    explicit = env_str("CACHE_URL", "")
+    if explicit:
+        return explicit
+    base, _, last = redis_url.rstrip("/").rpartition("/")
+    return f"{base}/2" if last.isdigit() and base.count("/") >= 2 else f"{redis_url.rstrip('/')}/2"
+
+
+# The shared cache (every web process and worker sees the same counts): the log-in limits.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": _cache_url(REDIS_URL), "KEY_PREFIX": "elasticcode"}}
 
 # Processors: where mounts live and which repositories may be used.
 MOUNT_ROOT = Path(env_str("MOUNT_ROOT", str(STATE_DIR / "mounts")))
