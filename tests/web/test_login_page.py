@@ -38,5 +38,5 @@ def test_a_user_without_ls_users_does_not_see_the_admin_area(live_server, page, 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="Calls").wait_for()
+    nav.get_by_role("link", name="Dashboard").wait_for()
     assert nav.get_by_role("link", name="Admin").count() == 0
