@@ -59,8 +59,9 @@ def _channel(channel: object) -> str | None:
 
 
 def _legacy_topic(topic: object, channel: str | None, *, user) -> tuple[Topic, str | None]:
-    """``NAME.CHANNEL``: NAME is looked up only among the kinds the user may read, so a name
-    that does not exist and one the user may not read get the same answer."""
+    """``NAME.CHANNEL``: NAME is a processor, socket or queue, or a broker queue
+    (``QUEUE.PROCESSOR``), looked up only among the kinds the user may read, so a name that
+    does not exist and one the user may not read get the same answer."""
     name, _, suffix = str(topic).rpartition(".")
     if not isinstance(topic, str) or suffix not in CHANNEL_KINDS or not name:
         raise Refused(f"Unknown topic {str(topic)[:100]!r}: use calls:all, run:<id>, processor:<name>, "
@@ -70,7 +71,19 @@ def _legacy_topic(topic: object, channel: str | None, *, user) -> tuple[Topic, s
         readable = right is None or user_has_right(user, right)
         if readable and _NAMED_MODELS[kind]._default_manager.filter(name=name).exists():
             return Topic(kind=kind, name=name), channel or suffix
+    queue = _broker_queue(name) if user_has_right(user, Right.READ_QUEUE) else None
+    if queue is not None:
+        return Topic(kind="queue", name=queue), channel or suffix
     raise Refused(f"No processor, socket or queue named {name!r} that you may read.")
+
+
+def _broker_queue(name: str) -> str | None:
+    """The queue of a broker queue name as ``flow ls queues`` shows it (``QUEUE.PROCESSOR``,
+    the specification's ``pyfi.queue1.proc1``), or None."""
+    queue, _, processor = name.rpartition(".")
+    if not queue or not Processor.objects.filter(name=processor).exists():
+        return None
+    return queue if Queue.objects.filter(name=queue).exists() else None
 
 
 def _exists_or_refuse(topic: Topic) -> None:

@@ -1,5 +1,7 @@
-"""A malformed client frame gets an error frame; the socket stays open and nothing is logged
-as a crash (before, each of these closed it with 1011 and a traceback)."""
+"""The websocket's boundary: a malformed client frame gets an error frame and the socket
+stays open (before, each closed it with 1011 and a traceback); a subscription ends when its
+right goes; unknown and unreadable names get the same answer; the CLI's NAME.CHANNEL form
+takes broker queue names."""
 
 from __future__ import annotations
 
@@ -107,3 +109,13 @@ def test_a_name_that_does_not_exist_and_one_you_may_not_read_get_the_same_answer
             subscription_resolve(user=reader, topic=topic)
         answers.append(str(refused.value).replace("hidden-sock", "NAME").replace("ghost-sock", "NAME"))
     assert answers[0] == answers[1] == "No processor, socket or queue named 'NAME' that you may read."
+
+
+def test_the_specifications_broker_queue_name_subscribes_to_its_queue():
+    from apps.live.access import subscription_resolve
+    from tests.factories import make_processor, make_queue, make_socket
+
+    processor = make_processor(name="proc1")
+    make_socket(processor, name="pyfi.processors.sample.do_this", queue=make_queue(name="pyfi.queue1"))
+    sub = subscription_resolve(user=make_user("READ_QUEUE"), topic="pyfi.queue1.proc1.task", channel="task")
+    assert (str(sub.topic), sub.channel) == ("queue:pyfi.queue1", "task")
