@@ -173,12 +173,18 @@ def task() -> None:
 @click.option("-s", "--socket", required=True, help="Socket name")
 @click.option("-d", "--data", help="Arguments as JSON or a Python literal: a list is the positional arguments")
 @click.option("-k", "--kwargs", "kwargs_text", help="Keyword arguments as a JSON object")
+@click.option("-r", "--run", "run_id", help="Add the call to this run (its tracking id), e.g. to complete a join")
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the result")
 @click.option("-t", "--timeout", type=click.FloatRange(min=0), default=300, show_default=True, help="Seconds to wait")
 @pass_session
-def run(session: Session, socket: str, data: str | None, kwargs_text: str | None, wait: bool, timeout: float) -> None:
+def run(session: Session, socket: str, data: str | None, kwargs_text: str | None, run_id: str | None, wait: bool,
+        timeout: float) -> None:
     """Run the socket's task with arguments and print its result."""
-    body = {"args": read_args(data, debug=session.debug), "kwargs": parse_kwargs(kwargs_text)}
+    body: dict = {"args": read_args(data, debug=session.debug), "kwargs": parse_kwargs(kwargs_text)}
+    if run_id:
+        if not _UUID.match(run_id):
+            raise CliError(f"--run {run_id!r} is not a run id (the tracking id a call prints)")
+        body["run"] = run_id
     client = session.client()
     target = client.find("sockets", socket)
     call = client.post(f"sockets/{target['id']}/run/", body)

@@ -30,6 +30,8 @@ from apps.processors.serializers import ProcessorSerializer
 class RunRequest(serializers.Serializer):
     args = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False, default=list)
     kwargs = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False, default=dict)
+    run = serializers.UUIDField(required=False, allow_null=True,
+                                help_text="Add the call to this existing run (a join waiting there can complete).")
 
 
 class TaskCode(serializers.Serializer):
@@ -60,7 +62,7 @@ class SocketRunViewSet(PlatformViewSet):
         body = RunRequest(data=request.data)
         body.is_valid(raise_exception=True)
         call = socket_run(socket=self.get_object(), args=body.validated_data["args"],
-                          kwargs=body.validated_data["kwargs"], by=request.user)
+                          kwargs=body.validated_data["kwargs"], by=request.user, run=body.validated_data.get("run"))
         return Response(CallSerializer(call).data, status=status.HTTP_202_ACCEPTED)
 
 

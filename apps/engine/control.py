@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
 
 from apps.calls.models import FINAL_STATES, Call
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, NotFound
 from apps.engine.dispatch import call_submit
 from apps.engine.recording import call_cancel
 from apps.processors.models import MountStatus, Processor, Socket
@@ -31,9 +32,12 @@ def processor_mount_request(*, processor: Processor, by) -> Processor:
     return processor
 
 
-def socket_run(*, socket: Socket, args: Any, kwargs: Any, by) -> Call:
-    """Start a new run of the socket (the Run button, ``flow task run``)."""
-    return call_submit(socket=socket, args=args, kwargs=kwargs, by=by)
+def socket_run(*, socket: Socket, args: Any, kwargs: Any, by, run: uuid.UUID | None = None) -> Call:
+    """Start a new run of the socket (the Run button, ``flow task run``), or add the call to
+    the existing ``run``, so a join waiting in that run can complete (``--run``)."""
+    if run is not None and not Call.objects.filter(tracking=run).exists():
+        raise NotFound(f"No run {run}: give the tracking id of a call that ran.", detail={"run": ["No such run."]})
+    return call_submit(socket=socket, args=args, kwargs=kwargs, by=by, tracking=run)
 
 
 def call_cancel_request(*, call: Call, by) -> Call:

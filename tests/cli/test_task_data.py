@@ -79,3 +79,12 @@ def test_waiting_gives_up_at_the_timeout_with_exit_code_1():
     with pytest.raises(CliError, match=r"call c1 did not finish within 1 s \(state: queued\)") as caught:
         wait_for_call(client, {"id": "c1", "state": "queued"}, 1, sleep=sleep, clock=lambda: now[0])
     assert caught.value.exit_code == 1
+
+
+def test_a_run_id_that_is_not_one_is_refused_before_anything_is_sent(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["task", "run", "--socket", "emit_two", "--data", "[None]", "--run", "not-a-run"],
+        env={"FLOW_URL": "http://127.0.0.1:9", "FLOW_CONFIG": str(tmp_path / "flow.ini")},
+    )
+    assert result.exit_code == 2
+    assert "--run 'not-a-run' is not a run id" in result.stderr
