@@ -15,7 +15,15 @@ describe("reduceOverlay", () => {
     s = reduceOverlay(s, events({ kind: "call", socket: "load", state: "failed", id: "c1" }), 3);
     expect(s.sockets.load).toMatchObject({ queued: 0, running: 0, finished: 0, failed: 1 });
     expect(nodeState(s.sockets.load)).toBe("failed");
-    expect(s.sockets.load?.recent.map((c) => c.state)).toEqual(["failed", "running", "queued"]);
+    expect(s.sockets.load?.recent.map((c) => c.state)).toEqual(["failed"]);
+  });
+
+  it("lists a call once, in its latest state, among the recent calls", () => {
+    let s = emptyOverlay();
+    for (const [id, state] of [["c1", "queued"], ["c2", "queued"], ["c1", "running"], ["c1", "finished"]]) {
+      s = reduceOverlay(s, events({ kind: "call", socket: "load", state, id }), 1);
+    }
+    expect(s.sockets.load?.recent.map((c) => `${c.id}:${c.state}`)).toEqual(["c1:finished", "c2:queued"]);
   });
 
   it("assumes the usual path for calls without ids", () => {

@@ -72,7 +72,9 @@ function applyCall(draft: Draft, event: Obj, now: number): void {
   const id = text(event.call) || text(event.id) || null;
   const bucket = bucketOf(state);
   const current = draft.sockets[socket] ?? EMPTY_SOCKET;
-  const next: SocketLive = { ...current, recent: [{ id, state, at: now }, ...current.recent].slice(0, RECENT_CALLS) };
+  // One row per call: a call's newer state replaces its older one.
+  const others = id ? current.recent.filter((call) => call.id !== id) : current.recent;
+  const next: SocketLive = { ...current, recent: [{ id, state, at: now }, ...others].slice(0, RECENT_CALLS) };
   const previous = id ? draft.calls[id] : undefined;
   if (previous && previous !== bucket) next[previous] = Math.max(0, next[previous] - 1);
   if (!previous && !id) {

@@ -40,7 +40,7 @@ export function RecentCalls({ socketName }: { socketName: string }) {
       )}
       {error && <p className="error">{error}</p>}
       {calls === null && !error && <p className="muted">Loading…</p>}
-      {calls?.length === 0 && <p className="muted">No calls yet.</p>}
+      {calls?.length === 0 && !live?.length && <p className="muted">No calls yet.</p>}
       {calls && calls.length > 0 && (
         <table className="calls">
           <thead>
@@ -52,7 +52,7 @@ export function RecentCalls({ socketName }: { socketName: string }) {
             </tr>
           </thead>
           <tbody>
-            {calls.map((call) => (
+            {calls.filter((call) => !live?.some((seen) => seen.id === call.id)).map((call) => (
               <tr key={call.id}>
                 <td>#{call.id}</td>
                 <td className={`state-${call.state}`}>{call.state}</td>
