@@ -16,7 +16,14 @@ describe("parseRunInput", () => {
     expect(parseRunInput('{"x": 1}')).toMatchObject({ ok: false, error: expect.stringMatching(/Unknown key "x"/) });
   });
 
-  it("starts from every argument as a keyword", () => {
-    expect(JSON.parse(runTemplate([{ name: "a", annotation: "" }, { name: "**rest", annotation: "" }]))).toEqual({ args: [], kwargs: { a: null, rest: null } });
+  it("starts from the signature: named arguments with values of their annotations", () => {
+    const signature = [
+      { name: "message", annotation: "str" }, { name: "count", annotation: "int" }, { name: "ratio", annotation: "float | None" },
+      { name: "tags", annotation: "list[str]" }, { name: "anything", annotation: "" }, { name: "maybe", annotation: "Optional[bool]" },
+      { name: "*args", annotation: "" }, { name: "**kwargs", annotation: "" }, { name: "plugs", annotation: "" },
+    ];
+    expect(JSON.parse(runTemplate(signature))).toEqual({
+      args: [], kwargs: { message: "", count: 0, ratio: 0, tags: [], anything: null, maybe: false },
+    });
   });
 });

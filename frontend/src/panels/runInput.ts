@@ -4,9 +4,24 @@ import type { ArgumentSpec } from "../store/document";
 
 export type RunParse = { ok: true; input: RunInput } | { ok: false; error: string };
 
-/** A starting point: every argument as a keyword, set to null. */
+/** The platform passes these keyword dicts itself (the sample processors' signature). */
+const PLATFORM_KEYWORDS = new Set(["plugs", "output"]);
+
+/** A value of the argument's annotation to start from (null when it has none we know). */
+export function placeholderOf(annotation: string): unknown {
+  const first = annotation.replace(/\s/g, "").replace(/^Optional\[(.*)\]$/, "$1").split("|")[0] ?? "";
+  const base = first.split("[")[0] ?? "";
+  const known: Record<string, unknown> = {
+    int: 0, float: 0, str: "", bool: false, list: [], List: [], tuple: [], Tuple: [], dict: {}, Dict: {},
+  };
+  return base in known ? known[base] : null;
+}
+
+/** A starting point built from the signature: each named argument as a keyword, set to a
+ * value of its annotation; *args, **kwargs and the platform's plugs/output are left out. */
 export function runTemplate(args: ArgumentSpec[]): string {
-  const kwargs = Object.fromEntries(args.map((arg) => [arg.name.replace(/^\*+/, ""), null]));
+  const named = args.filter((arg) => !arg.name.startsWith("*") && !PLATFORM_KEYWORDS.has(arg.name));
+  const kwargs = Object.fromEntries(named.map((arg) => [arg.name, placeholderOf(arg.annotation)]));
   return JSON.stringify({ args: [], kwargs }, null, 2);
 }
 
