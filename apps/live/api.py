@@ -130,6 +130,22 @@ class StatsView(LiveView):
         return Response(counters.stats_read())
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
+class FlowCountersView(LiveView):
+    """The call counts of a flow's sockets (by bucket, and how the last call ended) and its
+    open calls, for the canvas when it opens; live events then keep them current."""
+
+    rights = {"get": Right.LS_CALLS}
+
+    def get(self, request, flow_id: str):
+        from apps.flows.models import Flow
+
+        flow = Flow.objects.filter(pk=pk_or_404(Flow, flow_id)).first()
+        if flow is None:
+            raise NotFound("No such flow.")
+        return Response(selectors.flow_counters(flow=flow))
+
+
 urlpatterns = [
     path("calls/", CallRowsView.as_view(), name="live-calls"),
     path("calls/<str:call_id>/", CallDetailView.as_view(), name="live-call"),
@@ -139,4 +155,5 @@ urlpatterns = [
     path("queues/", QueuesView.as_view(), name="live-queues"),
     path("counters/", CountersView.as_view(), name="live-counters"),
     path("stats/", StatsView.as_view(), name="live-stats"),
+    path("flows/<str:flow_id>/counters/", FlowCountersView.as_view(), name="live-flow-counters"),
 ]

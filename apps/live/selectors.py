@@ -173,3 +173,34 @@ def queue_depths() -> list[dict[str, Any]]:
         row["consumers"] += sample.consumers
         row["sampled"] = sample.created
     return [totals[queue.pk] for queue in queues]
+
+
+OPEN_CALLS_SHOWN = 500
+
+
+def flow_counters(*, flow) -> dict:
+    """What the canvas shows on a flow's socket nodes when it opens, in two queries: each of
+    the flow's sockets' call counts by bucket and how its last call ended, and the ids of its
+    open (queued, running) calls, newest first, so live events move them between buckets."""
+    from django.db.models import Count, Max
+
+    from apps.calls.models import Call
+
+    buckets = {"queued": "queued", "received": "queued", "retry": "queued", "running": "running",
+               "finished": "finished", "failed": "failed"}
+    calls = Call.objects.filter(socket__flow_key=str(flow.pk))
+    sockets: dict[str, dict] = {}
+    for row in calls.values("socket__name", "state").annotate(n=Count("id"), latest=Max("created")):
+        bucket = buckets.get(row["state"])
+        if bucket is None:
+            continue
+        counts = sockets.setdefault(row["socket__name"], {"queued": 0, "running": 0, "finished": 0, "failed": 0,
+                                                          "last": None, "_at": None})
+        counts[bucket] += row["n"]
+        if bucket in ("finished", "failed") and (counts["_at"] is None or row["latest"] > counts["_at"]):
+            counts["last"], counts["_at"] = bucket, row["latest"]
+    for counts in sockets.values():
+        counts.pop("_at")
+    open_calls = calls.filter(state__in=[s for s, b in buckets.items() if b in ("queued", "running")])
+    return {"sockets": sockets, "open": {str(pk): buckets[state] for pk, state in
+                                         open_calls.order_by("-created").values_list("pk", "state")[:OPEN_CALLS_SHOWN]}}

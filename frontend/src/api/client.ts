@@ -1,22 +1,6 @@
 /** The typed REST client: one function per endpoint the designer uses. */
 import { query, request } from "./http";
-import type {
-  Argument,
-  Call,
-  CallTreeNode,
-  DeployResult,
-  Flow,
-  Page,
-  Processor,
-  ProcessorCreate,
-  QueueMessages,
-  QueuePurged,
-  ProcessorSettings,
-  RunInput,
-  Socket,
-  Task,
-  Version,
-} from "./types";
+import type { Argument, Call, CallTreeNode, DeployResult, Flow, FlowCounters, Page, Processor, ProcessorCreate, ProcessorSettings, QueueMessages, QueuePurged, RunInput, Socket, Task, Version } from "./types";
 
 const ROWS = 1000;
 
@@ -71,6 +55,8 @@ export const api = {
     create: (name: string, description = "") => request<Flow>("POST", "/api/flows/", { body: { name, description } }),
     deploy: (id: string, version: number) =>
       request<DeployResult>("POST", `/api/flows/${id}/deploy/`, { body: { version } }),
+    /** Its sockets' call counts and open calls, for the canvas when the flow opens. */
+    counters: (id: string) => request<FlowCounters>("GET", `/api/live/flows/${id}/counters/`),
   },
   versions: {
     list: async (flow: string): Promise<Version[]> => {

@@ -133,3 +133,10 @@ export type WaitingMessage = {
 };
 export type QueueMessages = { name: string; source: "broker" | "calls"; ready: number; limit: number; messages: WaitingMessage[] };
 export type QueuePurged = { name: string; purged: number; cancelled: number };
+
+/** GET /api/live/flows/{id}/counters/: per socket name, its calls by bucket and how its last
+ * call ended; and the flow's open calls (id -> bucket). */
+export type FlowCounters = {
+  sockets: Record<string, { queued: number; running: number; finished: number; failed: number; last: "finished" | "failed" | null }>;
+  open: Record<string, "queued" | "running">;
+};

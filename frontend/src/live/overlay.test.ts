@@ -110,3 +110,22 @@ describe("reduceOverlay", () => {
     expect(s.scale.p1?.current).toBe(4);
   });
 });
+
+describe("the counters a flow opens with", () => {
+  it("seeds the sockets' counts and moves an open call when its live event comes", () => {
+    let s = reduceOverlay(emptyOverlay(), {
+      type: "counters",
+      sockets: { load: { queued: 1, running: 0, finished: 4, failed: 1, last: "failed" } },
+      open: { c9: "queued" },
+    }, 1);
+    expect(s.sockets.load).toMatchObject({ queued: 1, running: 0, finished: 4, failed: 1, last: "failed" });
+    expect(nodeState(s.sockets.load)).toBe("queued");
+    s = reduceOverlay(s, events({ kind: "call", socket: "load", state: "finished", id: "c9" }), 2);
+    expect(s.sockets.load).toMatchObject({ queued: 0, finished: 5, last: "finished" });
+  });
+
+  it("ignores counts it cannot read", () => {
+    const s = reduceOverlay(emptyOverlay(), { type: "counters", sockets: { x: "nope" }, open: [] }, 1);
+    expect(s.sockets.x).toBeUndefined();
+  });
+});

@@ -196,6 +196,26 @@ class Draft {
   }
 }
 
+/** The counts the API gave when the flow opened: they replace what the overlay counted (it
+ * was just reset), and the open calls are remembered so their live events move them. */
+function applyCounters(draft: Draft, sockets: Obj, open: Obj): void {
+  for (const [name, raw] of Object.entries(sockets)) {
+    if (!isObject(raw)) continue;
+    const current = draft.sockets[name] ?? EMPTY_SOCKET;
+    const last = raw.last === "finished" || raw.last === "failed" ? raw.last : current.last;
+    draft.put("sockets", name, {
+      ...current, last,
+      queued: count(raw.queued) ?? 0, running: count(raw.running) ?? 0,
+      finished: count(raw.finished) ?? 0, failed: count(raw.failed) ?? 0,
+    });
+  }
+  const calls = { ...draft.calls };
+  for (const [id, bucket] of Object.entries(open)) {
+    if (!(id in calls) && (bucket === "queued" || bucket === "running")) calls[id] = bucket;
+  }
+  draft.replace("calls", calls);
+}
+
 function forgetOldCalls(draft: Draft): void {
   if (draft.callOrder.length <= TRACKED_CALLS) return;
   const drop = draft.callOrder.slice(0, draft.callOrder.length - TRACKED_CALLS);
@@ -219,6 +239,8 @@ export function reduceOverlay(state: OverlayState, frame: unknown, now: number):
       else if (event.kind === "scale") applyScale(draft, event);
     }
     forgetOldCalls(draft);
+  } else if (frame.type === "counters" && isObject(frame.sockets)) {
+    applyCounters(draft, frame.sockets, isObject(frame.open) ? frame.open : {});
   } else if (frame.type === "queues" && Array.isArray(frame.queues)) {
     for (const item of frame.queues) if (isObject(item)) applyQueue(draft, item, now);
   } else {

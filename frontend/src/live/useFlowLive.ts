@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
+import { api } from "../api/client";
 import { LiveSocket, liveUrl, type LiveState } from "../api/live";
 import { overlayStore } from "./overlay";
 
 /**
  * While mounted, subscribes to the flow's calls ("flow:<name>") and to queue depths
- * ("queues"), and feeds every frame to the overlay.
+ * ("queues"), seeds the overlay with the counts the API has, and feeds every frame to it.
  */
 export function useFlowLive(flowName: string | null): LiveState {
   const [state, setState] = useState<LiveState>("connecting");
@@ -17,7 +18,15 @@ export function useFlowLive(flowName: string | null): LiveState {
     socket.subscribe(`flow:${flowName}`);
     socket.subscribe("queues");
     socket.start();
+    let current = true;
+    // The counts so far (the overlay only counts what happens while the page is open).
+    api.flows
+      .byName(flowName)
+      .then((flow) => (flow && current ? api.flows.counters(flow.id) : null))
+      .then((counters) => counters && current && overlayStore.getState().apply({ type: "counters", ...counters }))
+      .catch(() => undefined);
     return () => {
+      current = false;
       offState();
       offFrame();
       socket.stop();
