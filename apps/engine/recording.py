@@ -78,11 +78,12 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _finalize(*, call_id: UUID | str, state: str, fields: dict[str, Any]) -> bool:
+def _finalize(*, call_id: UUID | str, state: str, fields: dict[str, Any], finished=None) -> bool:
+    finished = finished or timezone.now()
     updated = (
         Call.objects.filter(pk=call_id)
         .exclude(state__in=FINAL_STATES)
-        .update(state=state, finished=timezone.now(), lastupdated=timezone.now(), **fields)
+        .update(state=state, finished=finished, lastupdated=finished, **fields)
     )
     return updated == 1
 
@@ -93,15 +94,18 @@ def call_finish(*, call: Call, result: Any, log: str, commit: str, duration_ms: 
 
     Inside a caller's transaction it adds no savepoint: an error fails the caller's
     transaction as a whole, which is what recording and routing together need."""
+    finished = timezone.now()
+    # The live event carries the duration the call's row records (started to finished, as the
+    # tables show it); the function's own time inside the runner is ``run_ms``.
+    recorded_ms = (finished - call.started).total_seconds() * 1000 if call.started else duration_ms
     with transaction.atomic(savepoint=False):
-        won = _finalize(call_id=call.pk, state=CallState.FINISHED,
+        won = _finalize(call_id=call.pk, state=CallState.FINISHED, finished=finished,
                         fields={"result": result, "log": log[:MAX_LOG_CHARS], "commit": commit})
         if won:
-            event_add(call_id=call.pk, name="postrun", note="Postrun for task",
-                      data={"duration_ms": round(duration_ms, 3)})
+            timing = {"duration_ms": round(recorded_ms, 3), "run_ms": round(duration_ms, 3)}
+            event_add(call_id=call.pk, name="postrun", note=f"Postrun for task {call.name}", data=timing)
             metric_samples_add(call=call, metrics=metrics)
-            payload = call_event(call=call, event="postrun", state=CallState.FINISHED,
-                                 duration_ms=round(duration_ms, 3))
+            payload = call_event(call=call, event="postrun", state=CallState.FINISHED, **timing)
             transaction.on_commit(lambda: event_publish(payload))
     return won
 
