@@ -32,12 +32,21 @@ def _calls():
     return Call.objects.select_related("socket__processor", "node", "agent", "worker")
 
 
-def call_tree(*, call: Call, depth: int = 50) -> dict[str, Any]:
-    """The forward tree from ``call``: its children, their children... (bounded)."""
+def call_tree(*, call: Call, depth: int = 50, from_root: bool = False) -> dict[str, Any]:
+    """The forward tree from ``call``: its children, their children... (bounded). With
+    ``from_root``, from the first call of its run that it descends from, so the tree shows
+    what came upstream of it too (the call drawer marks ``call`` in it)."""
     run = list(_calls().filter(tracking=call.tracking)[:MAX_NODES])
     children: dict[Any, list[Call]] = {}
     for item in run:
         children.setdefault(item.parent_id, []).append(item)
+    if from_root:
+        by_id = {item.pk: item for item in run}
+        for _ in range(depth):
+            parent = by_id.get(call.parent_id)
+            if parent is None:
+                break
+            call = parent
 
     def build(node: Call, level: int) -> dict[str, Any]:
         entry = _node(node)

@@ -55,7 +55,7 @@ def call_detail(*, call: Call) -> dict[str, Any]:
         **call_row(call), "arguments": call.arguments, "result": call.result, "error": call.error,
         "log": call.log, "commit": call.commit, "attempts": call.attempts, "events": list(events),
         "version": call_version_label(call),
-        "tree": call_tree(call=call, depth=20),
+        "tree": call_tree(call=call, depth=20, from_root=True),
     }
 
 

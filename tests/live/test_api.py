@@ -69,6 +69,16 @@ def test_a_call_detail_has_its_timeline_input_output_log_and_tree(alice_api):
     assert alice_api.get("/api/live/calls/not-a-uuid/").status_code == 404
 
 
+def test_a_downstream_calls_detail_shows_its_upstream_call(alice_api):
+    parent = make_call()
+    child = make_call(parent.socket, parent=parent, tracking=parent.tracking)
+    grandchild = make_call(parent.socket, parent=child, tracking=parent.tracking)
+    detail = alice_api.get(f"/api/live/calls/{grandchild.pk}/").json()
+    assert detail["tree"]["id"] == str(parent.pk)
+    assert detail["tree"]["children"][0]["id"] == str(child.pk)
+    assert detail["tree"]["children"][0]["children"][0]["id"] == str(grandchild.pk)
+
+
 def test_throughput_gives_rate_p50_p95_and_failures_per_processor_and_socket(alice_api):
     socket = make_socket(make_processor(name="p1"))
     minute = (int(timezone.now().timestamp()) // 60 - 1) * 60  # one whole minute, wholly in the window
