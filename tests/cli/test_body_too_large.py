@@ -14,7 +14,7 @@ from tests.factories import make_socket
 from tests.fixtures.api import make_user
 from tests.fixtures.cli import FlowRunner, make_token
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_3_mb_task_run_exits_2_with_the_limit_and_no_traceback(live_server, flow_config):
