@@ -12,9 +12,11 @@ ERRORS = {
     "401": "Not authenticated: log in or send `Authorization: Bearer <token>`.",
     "403": "Authenticated, but without the right this operation needs.",
     "404": "No such object.",
+    "406": "The Accept header asks only for types the API cannot answer with (it answers application/json).",
     "409": "Conflict: the name is taken, or other objects still refer to this one.",
+    "413": "The body is over the upload limit (UPLOAD_MAX_BYTES); the message names it.",
 }
-READ_ERRORS = ("400", "401", "403", "404")
+READ_ERRORS = ("400", "401", "403", "404", "406")
 
 
 class PlatformAutoSchema(AutoSchema):
