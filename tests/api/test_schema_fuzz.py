@@ -79,7 +79,7 @@ SEEDED_RUN = 20261204
 @schema.parametrize()
 @seed(SEEDED_RUN)
 @settings(
-    max_examples=max(1, EXAMPLES // 2),
+    max_examples=max(1, EXAMPLES // 5),
     deadline=None,
     phases=[Phase.generate],
     suppress_health_check=list(HealthCheck),
