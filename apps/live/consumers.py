@@ -90,7 +90,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         handler = {"subscribe": self.subscribe, "unsubscribe": self.unsubscribe,
                    "ping": self.ping, "stats": self.stats}.get(kind) if isinstance(kind, str) else None
         if handler is None:
-            await self.send_json({"type": "error", "message": "Unknown message type."})
+            await self._error("Unknown message type.")
             return
         await handler(content)
 
@@ -106,7 +106,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 user=self.scope["user"], topic=content.get("topic"), channel=content.get("channel"))
         except Refused as refusal:
             self.outbox.counters["refused"] += 1
-            await self.send_json({"type": "error", "message": str(refusal), "topic": content.get("topic")})
+            await self._error(str(refusal), topic=content.get("topic"))
             return
         topic = str(sub.topic)
         if not self.outbox.subscribed(topic):

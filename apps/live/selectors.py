@@ -176,31 +176,30 @@ def queue_depths() -> list[dict[str, Any]]:
 
 
 OPEN_CALLS_SHOWN = 500
+# The canvas's buckets of a call's state (frontend/src/live/overlay.ts BUCKETS); cancelled
+# and expired calls are in none.
+CALL_BUCKETS: dict[str, str] = {
+    CallState.QUEUED: "queued", CallState.RECEIVED: "queued", CallState.RETRY: "queued",
+    CallState.RUNNING: "running", CallState.FINISHED: "finished", CallState.FAILED: "failed",
+}
+OPEN_STATES = [state for state, bucket in CALL_BUCKETS.items() if bucket in ("queued", "running")]
 
 
 def flow_counters(*, flow) -> dict:
     """What the canvas shows on a flow's socket nodes when it opens, in two queries: each of
     the flow's sockets' call counts by bucket and how its last call ended, and the ids of its
     open (queued, running) calls, newest first, so live events move them between buckets."""
-    from django.db.models import Count, Max
-
-    from apps.calls.models import Call
-
-    buckets = {"queued": "queued", "received": "queued", "retry": "queued", "running": "running",
-               "finished": "finished", "failed": "failed"}
     calls = Call.objects.filter(socket__flow_key=str(flow.pk))
     sockets: dict[str, dict] = {}
+    ended_at: dict[str, Any] = {}
     for row in calls.values("socket__name", "state").annotate(n=Count("id"), latest=Max("created")):
-        bucket = buckets.get(row["state"])
+        bucket, name = CALL_BUCKETS.get(row["state"]), row["socket__name"]
         if bucket is None:
             continue
-        counts = sockets.setdefault(row["socket__name"], {"queued": 0, "running": 0, "finished": 0, "failed": 0,
-                                                          "last": None, "_at": None})
+        counts = sockets.setdefault(name, {"queued": 0, "running": 0, "finished": 0, "failed": 0, "last": None})
         counts[bucket] += row["n"]
-        if bucket in ("finished", "failed") and (counts["_at"] is None or row["latest"] > counts["_at"]):
-            counts["last"], counts["_at"] = bucket, row["latest"]
-    for counts in sockets.values():
-        counts.pop("_at")
-    open_calls = calls.filter(state__in=[s for s, b in buckets.items() if b in ("queued", "running")])
-    return {"sockets": sockets, "open": {str(pk): buckets[state] for pk, state in
-                                         open_calls.order_by("-created").values_list("pk", "state")[:OPEN_CALLS_SHOWN]}}
+        if bucket in ("finished", "failed") and (name not in ended_at or row["latest"] > ended_at[name]):
+            counts["last"], ended_at[name] = bucket, row["latest"]
+    open_calls = calls.filter(state__in=OPEN_STATES).order_by("-created").values_list("pk", "state")
+    return {"sockets": sockets,
+            "open": {str(pk): CALL_BUCKETS[state] for pk, state in open_calls[:OPEN_CALLS_SHOWN]}}
