@@ -23,7 +23,7 @@ from apps.accounts.models import (
 )
 from apps.accounts.rights import Right
 from apps.accounts.services._audit import audit
-from apps.accounts.services.guards import rights_hold_check, role_rights_hold_check, user_manage_check
+from apps.accounts.services.guards import acting_user, rights_hold_check, role_rights_hold_check, user_manage_check
 from apps.core.errors import BadRequest, Conflict, NotFound
 
 
@@ -41,7 +41,7 @@ M = TypeVar("M", bound=models.Model)
 def _add(*, model: type[M], by, duplicate: str, **keys) -> M:
     if model._default_manager.filter(**keys).exists():
         raise Conflict(duplicate)
-    row = model(by=by if getattr(by, "is_authenticated", False) else None, **keys)
+    row = model(by=acting_user(by), **keys)
     row.full_clean()
     row.save()
     return row

@@ -26,7 +26,8 @@ from apps.core.errors import BadRequest, Forbidden
 _SHOWN = 5
 
 
-def _acting(by) -> User | None:
+def acting_user(by) -> User | None:
+    """The user behind ``by``, or None for the platform itself (or an anonymous user)."""
     return by if getattr(by, "is_authenticated", False) else None
 
 
@@ -43,7 +44,7 @@ def _expanded(rights: Iterable[str]) -> set[str]:
 
 def rights_hold_check(*, by, rights: Iterable[str], verb: str) -> None:
     """Forbidden unless ``by`` holds every one of ``rights`` (``ALL`` meaning every right)."""
-    actor = _acting(by)
+    actor = acting_user(by)
     if actor is None:
         return
     missing = _expanded(rights) - user_rights(actor)
@@ -65,7 +66,7 @@ def user_manage_check(*, by, user: User, verb: str) -> None:
 
     A user acting on themselves passes (their own password has its own rule); a deactivated
     user counts with the rights they would hold again."""
-    actor = _acting(by)
+    actor = acting_user(by)
     if actor is None or actor.pk == user.pk:
         return
     if user.is_superuser and not actor.is_superuser:
@@ -80,7 +81,7 @@ def user_manage_check(*, by, user: User, verb: str) -> None:
 
 def own_password_check(*, by, user: User, current_password: str | None) -> None:
     """A user setting their own password must give the current one."""
-    actor = _acting(by)
+    actor = acting_user(by)
     if actor is None or actor.pk != user.pk:
         return
     if not current_password:

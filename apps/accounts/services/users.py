@@ -10,7 +10,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.services._audit import audit
-from apps.accounts.services.guards import own_password_check, user_manage_check
+from apps.accounts.services.guards import acting_user, own_password_check, user_manage_check
 from apps.accounts.services.tokens import tokens_revoke_all
 from apps.core.errors import BadRequest, Conflict
 
@@ -24,17 +24,13 @@ def _password_check(*, password: str, user: User) -> None:
         raise BadRequest("The password is not acceptable.", detail={"password": error.messages}) from None
 
 
-def _acting_owner(by) -> User | None:
-    return by if getattr(by, "is_authenticated", False) else None
-
-
 def user_create(
     *, by, username: str, password: str, email: str | None = None, first_name: str = "", last_name: str = ""
 ) -> User:
     """A new active user with a validated, hashed password and no rights."""
     user = User(
         username=username, email=email or None, first_name=first_name, last_name=last_name,
-        owner=_acting_owner(by),
+        owner=acting_user(by),
     )
     _password_check(password=password, user=user)
     user.set_password(password)
