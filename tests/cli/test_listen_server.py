@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def daphne(tmp_path, settings):
     """``flow web start`` on a free port; stopped (its process group) after the test."""
     port = free_port()
+    redis_url = os.environ.get("LIVE_TEST_REDIS_URL") or (
+        os.environ.get("LIVE_TEST_REDIS_BASE", "redis://127.0.0.1:6379") + "/12")
     env = dict(os.environ, DATABASE_URL=engine_fixtures.test_database_url(), SECRET_KEY=settings.SECRET_KEY,
-               REDIS_URL=os.environ.get("LIVE_TEST_REDIS_BASE", "redis://127.0.0.1:6379") + "/12",
+               REDIS_URL=redis_url,
                DJANGO_SETTINGS_MODULE="flowsite.settings")
     log = tmp_path / "daphne.log"
     with open(log, "wb") as output:
