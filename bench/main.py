@@ -44,13 +44,15 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
 def sizes(quick: bool) -> dict:
     if quick:
         return {"hop_runs": 8, "calls": 300, "join_runs": 100, "join_latency_runs": 5, "live_seconds": 3,
-                "live_clients": [10], "api_calls": 20_000, "api_requests": 15, "canvas_sizes": [1000], "wire_ticks": 30,
+                "live_clients": [10], "api_calls": [20_000], "api_requests": 15, "canvas_sizes": [1000],
+                "wire_ticks": 30,
                 "mount_cold": True, "elastic": {"fresh_samples": 8, "ticks": 15, "pressure_trials": 4,
                                                  "scale_trials": 3, "wave_cycles": 4,
                                                  "agent_trials": 2, "agent_burst": 12}}
     # Joins: 200 runs a round, 1,000 over the 5 rounds (a round of 1,000 takes ~90 s here).
     return {"hop_runs": 20, "calls": 2000, "join_runs": 200, "join_latency_runs": 15, "live_seconds": 5,
-            "live_clients": [10, 100], "api_calls": 100_000, "api_requests": 20, "canvas_sizes": [1000, 5000],
+            "live_clients": [10, 100], "api_calls": [100_000, 1_000_000], "api_requests": 20,
+            "canvas_sizes": [1000, 5000],
             "wire_ticks": 100,
             "mount_cold": True, "elastic": {"fresh_samples": 15, "ticks": 30, "pressure_trials": 8,
                                             "scale_trials": 5, "wave_cycles": 8,

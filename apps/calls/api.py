@@ -12,13 +12,16 @@ from apps.calls import serializers as s
 from apps.calls import services
 from apps.calls.models import Call, Event, MetricSample
 from apps.core.filters import filterset_for
+from apps.core.pagination import KeysetPagination
 from apps.core.viewsets import PlatformViewSet, ReadOnlyViewSet
 
 
 @extend_schema_view(list=extend_schema(
-    description="Calls, newest first. Their arguments, result, error and log only with READ_CALL."))
+    description="Calls, newest first. Their arguments, result, error and log only with READ_CALL. "
+                "Deep pages: pass cursor (empty for the first page) and follow next."))
 class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin):
     queryset = Call.objects.select_related("socket", "node", "agent", "worker", "version__flow").order_by("-created")
+    pagination_class = KeysetPagination
     serializer_class = s.CallSerializer
     filterset_class = filterset_for(
         Call, by_name=("socket",), by_id=("parent", "task", "version"), fields=("state", "tracking")

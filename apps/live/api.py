@@ -14,7 +14,7 @@ from apps.accounts.permissions import AUTHENTICATED
 from apps.accounts.rights import Right
 from apps.calls.models import Call, CallState
 from apps.core.errors import BadRequest, NotFound
-from apps.core.pagination import Pagination
+from apps.core.pagination import KeysetPagination
 from apps.core.viewsets import pk_or_404
 from apps.live import counters, selectors
 from apps.web.selectors import header_counts
@@ -38,7 +38,8 @@ class LiveView(APIView):
 
 @extend_schema(responses=OpenApiTypes.OBJECT)
 class CallRowsView(LiveView):
-    """Calls newest first, as the live table shows them; filter by processor, socket, state, run."""
+    """Calls newest first, as the live table shows them; filter by processor, socket, state, run.
+    Keyset pages (``cursor`` from a page's links) as the Calls page walks them, or ``page`` by number."""
 
     rights = {"get": Right.LS_CALLS}
 
@@ -48,7 +49,7 @@ class CallRowsView(LiveView):
             raise BadRequest("The query is not valid.", detail={"state": [f"One of {', '.join(CallState.values)}."]})
         if params["run"]:
             pk_or_404(Call, params["run"])  # a run id is a uuid like a call's
-        paginator = Pagination()
+        paginator = KeysetPagination(keyset_first=True)
         page = paginator.paginate_queryset(selectors.call_rows(**params), request, view=self)
         return paginator.get_paginated_response([selectors.call_row(call) for call in page])
 

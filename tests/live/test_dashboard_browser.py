@@ -55,3 +55,33 @@ def test_when_a_call_runs_then_the_open_dashboard_shows_it_live_with_its_final_s
     expect(detail.get_by_role("list", name="Events")).to_contain_text("postrun")
     expect(detail.get_by_label("Log")).to_have_text("said hello\n")
     expect(detail).to_contain_text("TEXT:Hello")
+
+
+def test_the_calls_page_walks_older_pages_by_cursor_and_back(live_stack, page, alice, socket_ready):
+    """60 calls, 25 a page: Older twice reaches the oldest ten through keyset pages (the
+    requests carry a cursor, not an offset), Newer comes back the same way."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    Call.objects.bulk_create([
+        Call(name=socket_ready.name, socket=socket_ready, task=socket_ready.task, queue="pyfi.queue1",
+             state="finished", created=now - timedelta(seconds=n)) for n in range(60)])
+    newest_first = [str(pk) for pk in Call.objects.order_by("-created").values_list("id", flat=True)]
+    log_in(page, live_stack.url, alice)
+    page.goto(f"{live_stack.url}/calls/")
+    rows = page.get_by_role("table", name="Calls").locator("tr[data-call]")
+    pager = page.get_by_role("navigation", name="Pages")
+    expect(rows.first).to_have_attribute("data-call", newest_first[0])
+    expect(pager).to_contain_text("Page 1 of 3 · 60 calls")
+    for number, first in ((2, 25), (3, 50)):
+        with page.expect_request(lambda request: "cursor=" in request.url and "cursor=&" not in request.url):
+            pager.get_by_role("button", name="Older").click()
+        expect(pager).to_contain_text(f"Page {number} of 3")
+        expect(rows.first).to_have_attribute("data-call", newest_first[first])
+    expect(rows).to_have_count(10)
+    expect(pager.get_by_role("button", name="Older")).to_be_disabled()
+    pager.get_by_role("button", name="Newer").click()
+    expect(pager).to_contain_text("Page 2 of 3")
+    expect(rows.first).to_have_attribute("data-call", newest_first[25])

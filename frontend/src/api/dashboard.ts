@@ -2,7 +2,8 @@
 import { query, request } from "./http";
 import type { CallFilter, CallRow } from "../live/calls";
 
-export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
+/** A list page; `count_exact` false: `count` is the server's estimate (a big table is not counted). */
+export type Page<T> = { count: number; count_exact?: boolean; next: string | null; previous: string | null; results: T[] };
 export type StatPoint = { t: number; calls: number; rate: number; failures: number; p50: number | null; p95: number | null };
 export type Throughput = { bucket: number; since: string; until: string; series: { processor: string; socket: string; points: StatPoint[] }[] };
 export type MetricPoint = { t: number; avg: number; min: number; max: number; count: number };
@@ -27,8 +28,15 @@ export type CallDetail = CallRow & {
 
 export const PAGE_ROWS = 25;
 
-export function callPage(filter: CallFilter, page: number): Promise<Page<CallRow>> {
-  return request("GET", `/api/live/calls/${query({ ...filter, page, rows: PAGE_ROWS })}`);
+/** A keyset page of calls: `cursor` "" for the newest, then a page's `next`/`previous` cursor. */
+export function callPage(filter: CallFilter, cursor: string): Promise<Page<CallRow>> {
+  return request("GET", `/api/live/calls/${query({ ...filter, cursor, rows: PAGE_ROWS })}`);
+}
+
+/** The cursor a page's next or previous link carries (null: no such page). */
+export function cursorOf(link: string | null): string | null {
+  if (!link) return null;
+  return new URL(link, "http://x").searchParams.get("cursor");
 }
 
 export function callDetail(id: string): Promise<CallDetail> {

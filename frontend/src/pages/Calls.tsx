@@ -31,12 +31,14 @@ function filterFromUrl(): CallFilter {
 export function Calls() {
   const [filter, setFilter] = useState<CallFilter>(filterFromUrl);
   const [draft, setDraft] = useState<CallFilter>(filter);
-  const [page, setPage] = useState(1);
+  // The cursors of the pages walked so far ("" is the newest): Older pushes, Newer pops.
+  const [trail, setTrail] = useState<string[]>([""]);
+  const page = trail.length;
   const [open, setOpen] = useState<string | null>(null);
   const [openVersion, setOpenVersion] = useState(0);
   const openRef = useRef(open);
   openRef.current = open;
-  const view = useCalls(filter, page, PAGE_ROWS);
+  const view = useCalls(filter, trail[trail.length - 1] ?? "", PAGE_ROWS);
 
   const onEvents = useCallback(
     (events: LiveEvent[]) => {
@@ -56,11 +58,12 @@ export function Calls() {
     const clean: CallFilter = {};
     for (const [key] of FIELDS) if (draft[key]) clean[key] = draft[key]?.trim();
     setFilter(clean);
-    setPage(1);
+    setTrail([""]);
     const search = new URLSearchParams(clean as Record<string, string>).toString();
     window.history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
   };
   const pages = Math.max(1, Math.ceil(view.count / PAGE_ROWS));
+  const older = view.older;
 
   return (
     <div className="calls-page">
@@ -90,13 +93,14 @@ export function Calls() {
       {view.error ? <p className="error">{view.error}</p> : null}
       <CallsTable calls={view.calls} onOpen={setOpen} label="Calls" />
       <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+        <button type="button" disabled={page <= 1} onClick={() => setTrail(trail.slice(0, -1))}>
           Newer
         </button>
         <span>
-          Page {page} of {pages} · {view.count} calls
+          Page {page} of {view.countExact ? pages : `about ${pages}`} · {view.countExact ? "" : "about "}
+          {view.count} calls
         </span>
-        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+        <button type="button" disabled={!older} onClick={() => older && setTrail([...trail, older])}>
           Older
         </button>
       </nav>

@@ -41,7 +41,7 @@ export function Dashboard() {
   const [openVersion, setOpenVersion] = useState(0);
   const openRef = useRef(open);
   openRef.current = open;
-  const calls = useCalls({}, 1, 20);
+  const calls = useCalls({}, "", 20);
 
   useEffect(() => {
     api.throughput(SPAN, 90).then((stats) => setThroughput(series.throughputFromStats(stats)), ignore);
