@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from apps.network.nodes import agent_register
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 REPO = "file:///srv/git/pyfi-processors"
@@ -19,6 +21,7 @@ DO_THIS = "pyfi.processors.sample.do_this"
 @pytest.fixture
 def trusted(flow, settings):
     settings.ALLOW_FILE_REPOSITORIES = True
+    agent_register(name="localhost", cpus=5, pid=1)  # a live node named localhost: "-h localhost" pins there
     result = flow("add", "repository", "-n", "local-files", "-p", "file://*")
     assert result.exit_code == 0, result.output
     return flow
