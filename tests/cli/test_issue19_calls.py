@@ -11,9 +11,7 @@ from django.db import transaction
 
 from apps.calls.models import Call
 from apps.engine.routing import plugs_route
-from tests.cli.test_first_flow import DO_THIS
-from tests.cli.test_first_flow import first_flow as _first_flow  # noqa: F401 (the fixture)
-from tests.cli.test_first_flow import trusted as _trusted  # noqa: F401 (the fixture)
+from tests.fixtures.cli import DO_THIS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -11,9 +11,8 @@ import pytest
 
 from apps.network.models import Node, Worker
 from apps.network.nodes import agent_register
-from tests.cli.test_first_flow import REPO
 from tests.factories import make_processor
-from tests.fixtures.cli import FlowRunner, make_token
+from tests.fixtures.cli import REPO, FlowRunner, make_token
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -53,15 +52,16 @@ def test_node_commands_keep_the_api_rights(live_server, charlie, flow_config):
 
 
 @pytest.fixture
-def trusted(flow, settings):
+def bare(flow, settings):
+    """Trusted repositories and no node yet (the shared ``trusted`` registers localhost)."""
     settings.ALLOW_FILE_REPOSITORIES = True
     assert flow("add", "repository", "-n", "local-files", "-p", "file://*").exit_code == 0
     return flow
 
 
-def test_a_host_no_node_has_is_refused_with_the_nodes_that_exist(trusted):
+def test_a_host_no_node_has_is_refused_with_the_nodes_that_exist(bare):
     agent_register(name="n1", cpus=2, pid=1)
-    result = trusted("add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample",
+    result = bare("add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample",
                      "-h", "localhost", "-c", "2")
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
@@ -69,16 +69,16 @@ def test_a_host_no_node_has_is_refused_with_the_nodes_that_exist(trusted):
     assert "No node has the hostname 'localhost'" in lines[1] and "Nodes: n1." in lines[1]
 
 
-def test_localhost_is_this_machines_node(trusted):
+def test_localhost_is_this_machines_node(bare):
     agent_register(name=socket.gethostname(), cpus=2, pid=1)
-    result = trusted("--json", "add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample",
+    result = bare("--json", "add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample",
                      "-h", "localhost")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["hostname"] == socket.gethostname()
 
 
-def test_a_node_without_a_live_agent_is_accepted_with_a_warning(trusted):
+def test_a_node_without_a_live_agent_is_accepted_with_a_warning(bare):
     Node.objects.create(name="cold", hostname="cold")
-    result = trusted("add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample", "-h", "cold")
+    result = bare("add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample", "-h", "cold")
     assert result.exit_code == 0, result.output
     assert "warning: No live agent serves node 'cold'" in result.stderr
