@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import socket as net
 
+from django.db.models import Max
+
 from apps.core.errors import BadRequest
 from apps.network.selectors import local_node_hostname, node_hostnames
 from apps.processors.models import Processor
@@ -50,3 +52,14 @@ def socket_concurrency_check(*, processor: Processor, concurrency: int | None) -
                    f"Raise the processor's concurrency first (flow update processor -n {processor.name} -c "
                    f"{concurrency}) or give the socket {most} or fewer.")
         raise BadRequest("The socket's concurrency is above its processor's.", detail={"concurrency": [message]})
+
+
+def processor_sockets_fit_check(*, processor: Processor) -> None:
+    """Raise BadRequest (field ``concurrency``) when a new concurrency leaves a socket of the
+    processor occupying more cpus than the processor now has."""
+    widest = processor.sockets.aggregate(widest=Max("concurrency"))["widest"]
+    most = max(processor.concurrency_bounds[1], processor.concurrency)
+    if widest is not None and widest > most:
+        message = (f"A socket of processor '{processor.name}' occupies {widest} cpus; the processor cannot have "
+                   f"fewer than that ({most} asked). Lower the socket's concurrency first.")
+        raise BadRequest("The processor's concurrency is below a socket's.", detail={"concurrency": [message]})

@@ -19,7 +19,7 @@ from apps.core.services import audit_record, object_create, object_delete, objec
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
 from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
-from apps.processors.limits import hostname_resolve, socket_concurrency_check
+from apps.processors.limits import hostname_resolve, processor_sockets_fit_check, socket_concurrency_check
 from apps.processors.models import (
     Argument,
     MountStatus,
@@ -140,6 +140,8 @@ def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Pro
     _secret_rights_check(processor=processor, by=by, fields=fields)
     with transaction.atomic():
         processor = object_update(instance=processor, by=by, fields=fields, audit=True)
+        if "concurrency" in fields or "max_concurrency" in fields:
+            processor_sockets_fit_check(processor=processor)
         if any(name in fields for name in SCALE_FIELDS):
             _bounds_apply(processor=processor)
     return processor

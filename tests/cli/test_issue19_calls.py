@@ -53,3 +53,5 @@ def test_a_socket_above_its_processors_concurrency_is_refused_with_the_reason(fi
     assert fits.exit_code == 0 and json.loads(fits.stdout)["concurrency"] == 5, fits.output
     raised = first_flow("update", "socket", "-n", "fits", "-c", "6")
     assert raised.exit_code == 2 and "at most 5 cpus" in raised.stderr
+    lowered = first_flow("update", "processor", "-n", "proc1", "-c", "4")
+    assert lowered.exit_code == 2 and "occupies 5 cpus" in lowered.stderr, lowered.output
