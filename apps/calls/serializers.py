@@ -22,7 +22,7 @@ class CallSummarySerializer(PlatformSerializer):
     class Meta:
         model = Call
         fields = [
-            "id", "name", "state", "tracking", "parent", "taskparent", "resultid", "celeryid",
+            "id", "name", "owner", "state", "tracking", "parent", "taskparent", "resultid", "celeryid",
             "argument", "task", "socket", "created", "lastupdated", "started", "finished",
             "commit", "version", "version_label", "node", "agent", "worker", "hops", "attempts",
         ]

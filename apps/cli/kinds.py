@@ -154,7 +154,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("processor", "processors", fields=(
         _f("gitrepo", "-g", "--gitrepo", required=True, help="Git repo URI"),
         _f("module", "-m", "--module", required=True, help="Python module (e.g. some.module.path)"),
-        _f("hostname", "-h", "--hostname", help="Target server hostname"),
+        _f("hostname", "-h", "--hostname", help="Pin to the node of this hostname (localhost: this machine's node)"),
         _f("concurrency", "-c", "--concurrency", type=int, help="CPUs (worker processes) to occupy"),
         _f("commit", "--commit", help="Git commit id for processor code"),
         _f("branch", "-br", "--branch", help="Git branch to be used for checkouts"),
@@ -181,7 +181,8 @@ KINDS: tuple[Kind, ...] = (
         _f("queue", "-q", "--queue", required=True, help="Queue name"),
         _f("processor", "-pn", "--processor", required=True, help="Processor name"),
         _f("task", "-t", "--task", required=True, help="Function name in the processor's module"),
-        _f("cpus", "-c", "--cpus", type=int, help="CPUs for this socket"),
+        _f("concurrency", "-c", "--concurrency", "--cpus", type=int,
+           help="CPUs its calls may occupy (at most its processor's concurrency)"),
         _f("interval", "-i", "--interval", type=int, help="Run every N seconds"),
         _f("cron", "--cron", help="Run on a cron schedule"),
         _f("description", "-d", "--description", help="What it does"),

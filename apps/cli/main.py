@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from apps.cli import auth, calls, compose, listen, objects, proc, server, tasks, users
+from apps.cli import auth, calls, compose, listen, network, objects, proc, server, tasks, users
 from apps.cli.context import Session
 from apps.cli.errors import CliError
 from apps.cli.queues import list_queues, queue
@@ -101,7 +101,8 @@ for _command in (users.add_user, users.add_role, users.add_privilege):
 for _command in (users.show_user, calls.list_calls, calls.show_call, list_queues):
     objects.ls.add_command(_command)
 for _command in (auth.login, auth.logout, auth.whoami, users.user, tasks.task, proc.proc,
-                 compose.compose, listen.listen, queue, *server.SERVER_GROUPS):
+                 compose.compose, listen.listen, queue, network.network, network.node,
+                 *server.SERVER_GROUPS):
     cli.add_command(_command)
 
 

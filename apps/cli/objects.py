@@ -49,6 +49,8 @@ def announce(session: Session, obj: Any, text: str) -> None:
         return
     object_id = obj.get("id") if isinstance(obj, dict) else None
     click.echo(f"{text} (id {object_id})" if object_id else text)
+    for warning in (obj.get("warnings") or []) if isinstance(obj, dict) else []:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def parse_sets(pairs: Iterable[str]) -> dict[str, Any]:

@@ -111,7 +111,8 @@ def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid
         version_id=_flow_version(socket),
         queue=queue or socket_queue_name(socket=socket),
         tracking=tracking, parent=parent, hops=hops, argument=argument,
-        owner=by if getattr(by, "is_authenticated", False) else None,
+        # Who started the run owns its downstream calls too.
+        owner_id=by.pk if getattr(by, "is_authenticated", False) else (parent.owner_id if parent else None),
     )
     if inputs:
         inputs_add(call=call, inputs=inputs)

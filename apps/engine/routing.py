@@ -33,7 +33,7 @@ def plugs_route(*, call: Call, ok: bool, value: Any, named: dict[str, Any] | Non
                    .select_related("queue", "target__queue", "target__processor").order_by(),
                    key=lambda plug: plug.name)
     if named:
-        plugs = [plug for plug in plugs if plug.name in named]
+        plugs = _named_plugs(call=call, plugs=plugs, named=named)
     if not plugs:
         return []
     if call.hops + 1 > settings.HOP_LIMIT:
@@ -47,6 +47,17 @@ def plugs_route(*, call: Call, ok: bool, value: Any, named: dict[str, Any] | Non
         if downstream is not None:
             submitted.append(downstream)
     return submitted
+
+
+def _named_plugs(*, call: Call, plugs: list[Plug], named: dict[str, Any]) -> list[Plug]:
+    """The plugs the function named; an event on the call names the plugs of the socket it
+    left unset (never fired) and the names it set, so a misspelt plug is not silent."""
+    unset = [plug.name for plug in plugs if plug.name not in named]
+    if unset:
+        event_add(call_id=call.pk, name="plug_unset",
+                  note=f"Not fired: plug {', '.join(repr(name) for name in unset)} of {call.name} "
+                       f"(the function set only {', '.join(f'plugs[{name!r}]' for name in sorted(named))}).")
+    return [plug for plug in plugs if plug.name in named]
 
 
 def _deliver(*, plug: Plug, call: Call, value: Any) -> Call | None:

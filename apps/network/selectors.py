@@ -156,3 +156,23 @@ def queuelog_latest(*, queues: QuerySet[Queue] | None = None, limit: int = 2000)
     samples = QueueLog.objects.filter(queue_id__in=newest, created__in=set(newest.values())).select_related(
         "queue", "processor").order_by("queue__name", "name")
     return [sample for sample in samples if newest[sample.queue_id] == sample.created]
+
+
+def node_hostnames() -> list[str]:
+    """Every node's hostname, sorted (what a refused pin lists)."""
+    return list(Node.objects.order_by("hostname").values_list("hostname", flat=True)[:100])
+
+
+def host_is_served(*, hostname: str, now: datetime | None = None) -> bool:
+    """Whether a live agent that runs workers serves the node ``hostname``."""
+    return healthy_nodes(now=now).filter(hostname=hostname).exists()
+
+
+def local_node_hostname(*, machine: str) -> str | None:
+    """The node of the live agent on this machine: the one named ``machine`` (an agent's
+    default name is its machine's host name), else the only live agent whose node is named
+    ``localhost``; None when there is none."""
+    for name in (machine, "localhost"):
+        if host_is_served(hostname=name):
+            return name
+    return None

@@ -221,6 +221,10 @@ class Socket(BaseModel):
     interval = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds.")
     data = models.JSONField(null=True, blank=True, help_text="Input of scheduled runs.")
     description = models.TextField(blank=True, default="")
+    concurrency = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="CPUs its calls may occupy (the specification's socket -c): at most its processor's concurrency, "
+                  "whose worker processes run every socket's calls; empty: all of them.")
     wait = models.BooleanField(
         default=False, help_text="Wait for every bound argument before running."
     )

@@ -14,6 +14,7 @@ from apps.core.serializers import (
     PlatformSerializer,
     RedactedUrlField,
 )
+from apps.network.selectors import host_is_served
 from apps.processors.models import (
     Argument,
     Gate,
@@ -47,6 +48,8 @@ class ProcessorSerializer(PlatformSerializer):
     current_concurrency = serializers.IntegerField(
         source="running_concurrency", read_only=True,
         help_text="Worker processes it runs now: the concurrency, or what the scaler chose within min and max.")
+    warnings = serializers.SerializerMethodField(
+        help_text="What keeps it from running as asked, e.g. a pinned host that no live agent serves.")
 
     class Meta:
         model = Processor
@@ -57,6 +60,7 @@ class ProcessorSerializer(PlatformSerializer):
             "ackslate", "trackstarted", "beat", "receipt", "endpoint", "hasapi", "icon", "cron",
             "uistate", "description", "container_image", "container_command", "container_version",
             "use_container", "detached", "password", *MOUNT_FIELDS, *SCALE_FIELDS, *SCALED_FIELDS,
+            "warnings",
         ]
         read_only_fields = [*BASE_READ_ONLY, "serializer", *MOUNT_FIELDS, *SCALED_FIELDS]
         extra_kwargs = {
@@ -69,6 +73,12 @@ class ProcessorSerializer(PlatformSerializer):
                                 "concurrency. Shown as the bound in effect."},
             "drain_seconds": {"min_value": 1, "max_value": 86400},
         }
+
+    def get_warnings(self, processor: Processor) -> list[str]:
+        if processor.hostname and not host_is_served(hostname=processor.hostname):
+            return [f"No live agent serves node '{processor.hostname}': its workers start when an agent "
+                    f"there runs (`flow node health -n {processor.hostname}`)."]
+        return []
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -125,9 +135,10 @@ class SocketSerializer(PlatformSerializer):
         model = Socket
         fields = [
             *BASE_FIELDS, "processor", "task", "queue", "schedule_type", "scheduled", "cron",
-            "interval", "data", "description", "wait", "flow_key", "flow_version",
+            "interval", "data", "description", "concurrency", "wait", "flow_key", "flow_version",
         ]
         read_only_fields = [*BASE_READ_ONLY, "flow_key", "flow_version"]
+        extra_kwargs = {"concurrency": {"min_value": 1}}
 
 
 class PlugSerializer(PlatformSerializer):

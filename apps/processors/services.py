@@ -19,6 +19,7 @@ from apps.core.services import audit_record, object_create, object_delete, objec
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
 from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
+from apps.processors.limits import hostname_resolve, processor_sockets_fit_check, socket_concurrency_check
 from apps.processors.models import (
     Argument,
     MountStatus,
@@ -87,6 +88,8 @@ def processor_create(*, by, fields: dict[str, Any]) -> Processor:
     requirements_check(requirements=fields.get("requirements"))
     repository_check(url=fields.get("gitrepo", ""))
     fields.update(_repository_fields(fields["gitrepo"]))
+    if fields.get("hostname"):
+        fields["hostname"] = hostname_resolve(hostname=fields["hostname"])
     if fields.get("password") is not None:
         _attach_right_check(by=by, why="Attaching a secret to a processor")
     return object_create(model=Processor, by=by, fields=fields, audit=True)
@@ -132,9 +135,13 @@ def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Pro
         fields.update(_repository_fields(fields["gitrepo"]))
     else:
         fields.pop("gitrepo", None)
+    if fields.get("hostname") and fields["hostname"] != processor.hostname:
+        fields["hostname"] = hostname_resolve(hostname=fields["hostname"])
     _secret_rights_check(processor=processor, by=by, fields=fields)
     with transaction.atomic():
         processor = object_update(instance=processor, by=by, fields=fields, audit=True)
+        if "concurrency" in fields or "max_concurrency" in fields:
+            processor_sockets_fit_check(processor=processor)
         if any(name in fields for name in SCALE_FIELDS):
             _bounds_apply(processor=processor)
     return processor
@@ -253,6 +260,7 @@ def socket_create(*, by, fields: dict[str, Any]) -> Socket:
     """A socket on ``fields["processor"]`` for the function named ``fields["task"]``.
     A flow's deploy also gives ``flow_key`` and ``flow_version`` (the API never does)."""
     fields = dict(fields)
+    socket_concurrency_check(processor=fields["processor"], concurrency=fields.get("concurrency"))
     with transaction.atomic():
         fields["task"] = task_find_or_create(processor=fields["processor"], name=fields["task"], by=by)
         socket = object_create(model=Socket, by=by, fields=fields, audit=True)
@@ -263,6 +271,8 @@ def socket_create(*, by, fields: dict[str, Any]) -> Socket:
 
 def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
     fields = dict(fields)
+    socket_concurrency_check(processor=fields.get("processor", socket.processor),
+                             concurrency=fields.get("concurrency", socket.concurrency))
     with transaction.atomic():
         if "task" in fields or "processor" in fields:
             processor = fields.get("processor", socket.processor)

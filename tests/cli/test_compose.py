@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from apps.network.nodes import agent_register
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NETWORK = """\
@@ -43,6 +45,7 @@ plugs:
 @pytest.fixture
 def trusted_flow(flow, settings):
     settings.ALLOW_FILE_REPOSITORIES = True
+    agent_register(name="localhost", cpus=5, pid=1)  # the processor pins "localhost"
     assert flow("add", "repository", "-n", "local-files", "-p", "file://*").exit_code == 0
     return flow
 

@@ -10,34 +10,9 @@ import json
 
 import pytest
 
+from tests.fixtures.cli import DO_THIS, REPO
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-REPO = "file:///srv/git/pyfi-processors"
-DO_THIS = "pyfi.processors.sample.do_this"
-
-
-@pytest.fixture
-def trusted(flow, settings):
-    settings.ALLOW_FILE_REPOSITORIES = True
-    result = flow("add", "repository", "-n", "local-files", "-p", "file://*")
-    assert result.exit_code == 0, result.output
-    return flow
-
-
-@pytest.fixture
-def first_flow(trusted):
-    flow = trusted
-    commands = [
-        ("add", "queue", "-n", "pyfi.queue1", "-t", "direct"),
-        ("add", "processor", "-n", "proc1", "-g", REPO, "-m", "pyfi.processors.sample", "-h", "localhost", "-c", "5"),
-        ("add", "socket", "-n", "pyfi.processors.sample.do_something", "-q", "pyfi.queue1", "-pn", "proc1",
-         "-t", "do_something"),
-        ("add", "socket", "-n", DO_THIS, "-q", "pyfi.queue1", "-pn", "proc1", "-t", "do_this"),
-    ]
-    for command in commands:
-        result = flow(*command)
-        assert result.exit_code == 0, (command, result.output)
-    return flow
 
 
 def test_the_first_flow_objects_are_created(first_flow):
