@@ -16,14 +16,16 @@
     if (!response.ok) throw new Error(data.message || `HTTP ${response.status}`);
     return data;
   }
-  document.querySelectorAll('[data-action="mount"]').forEach((button) => {
-    button.addEventListener("click", async () => {
-      try {
-        await send(button.dataset.url, "POST");
-        document.getElementById("mount-status").textContent = "queued";
-        setTimeout(() => location.reload(), 1500);
-      } catch (error) { showError(error.message); }
-    });
+  // The mount badge, log and functions follow the live mount events (frontend/src/live/mountBadges.ts).
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest('[data-action="mount"]');
+    if (!button) return;
+    try {
+      await send(button.dataset.url, "POST");
+      const badge = document.getElementById("mount-status");
+      badge.textContent = "Queued";
+      badge.dataset.mountStatus = "queued";
+    } catch (error) { showError(error.message); }
   });
   document.querySelectorAll("form.run-form").forEach((form) => {
     form.addEventListener("submit", async (event) => {

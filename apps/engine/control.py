@@ -10,6 +10,7 @@ from django.db import transaction
 from apps.calls.models import FINAL_STATES, Call
 from apps.core.errors import Conflict, NotFound
 from apps.engine.dispatch import call_submit
+from apps.engine.mount_status import mount_status_set
 from apps.engine.recording import call_cancel
 from apps.processors.models import MountStatus, Processor, Socket
 from apps.processors.schedules import PLATFORM_QUEUE
@@ -25,8 +26,7 @@ def processor_mount_request(*, processor: Processor, by) -> Processor:
     if processor.mount_status == MountStatus.MOUNTING:
         raise Conflict(f"{processor.name} is being mounted already.")
     with transaction.atomic():
-        Processor.objects.filter(pk=processor.pk).update(mount_status=MountStatus.QUEUED, mount_log="")
-        processor.mount_status, processor.mount_log = MountStatus.QUEUED, ""
+        mount_status_set(processor=processor, status=MountStatus.QUEUED)
         transaction.on_commit(lambda: celery_app.send_task(
             MOUNT_TASK, kwargs={"processor_id": str(processor.pk)}, queue=PLATFORM_QUEUE))
     return processor

@@ -1,4 +1,4 @@
-"""The event stream: every call lifecycle change and metric sample is published here.
+"""The event stream: every call lifecycle change, metric sample and mount step is published here.
 
 ``event_publish`` is the one way engine code emits a live event. It appends to a Redis
 stream (``STREAM_KEY``), bounded by MAXLEN, so nothing is lost while the recorder/

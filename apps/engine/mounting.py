@@ -2,7 +2,9 @@
 turn the module's public functions into Task and Argument rows.
 
 The mount status (queued, mounting, ready, failed) and a bounded log are kept on the
-processor so the pages and the API can say what happened and why.
+processor so the pages and the API can say what happened and why; each status and each
+step (cloning, creating the environment, installing, introspecting) is a live mount event
+(``apps.engine.mount_status``).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.core.errors import PlatformError
+from apps.engine.mount_status import mount_stage_publish, mount_status_set
 from apps.engine.mounts.errors import MountError
 from apps.engine.mounts.git import text_redact
 from apps.engine.mounts.introspect import SCRIPT_PATH, FunctionInfo, Introspection, module_introspect
 from apps.engine.mounts.mount import Mount, mount_prepare
+from apps.engine.mounts.stages import MountStage
 from apps.engine.runner_user import RunnerUser, runner_user_choose
 from apps.processors.models import Argument, MountStatus, Processor, Task
 from apps.processors.services import processor_repository_url, repository_check
@@ -85,15 +89,6 @@ def _introspect_user(*, processor: Processor, mount: Mount) -> RunnerUser | None
     return user
 
 
-def _status_set(processor: Processor, status: str, log: str = "", commit: str | None = None) -> None:
-    fields = {"mount_status": status, "mount_log": log}
-    if commit is not None:
-        fields["mount_commit"] = commit
-    Processor.objects.filter(pk=processor.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(processor, name, value)
-
-
 def processor_mount(*, processor: Processor, reuse_ready: bool = False) -> Mount:
     """Mount the processor's code (shared with any processor on the same repo and commit).
 
@@ -106,28 +101,36 @@ def processor_mount(*, processor: Processor, reuse_ready: bool = False) -> Mount
     try:
         repository_check(url=url)
     except PlatformError as error:
-        _status_set(processor, MountStatus.FAILED, f"{error.message} {error.detail or ''}".strip())
+        mount_status_set(processor=processor, status=MountStatus.FAILED,
+                         log=f"{error.message} {error.detail or ''}".strip())
         raise
     ready = _ready_mount(processor=processor, url=url) if reuse_ready else None
     if ready is not None:
         return ready
     log = MountLog(url=url)
-    _status_set(processor, MountStatus.MOUNTING)
+    mount_status_set(processor=processor, status=MountStatus.MOUNTING)
+
+    def on_stage(stage: MountStage) -> None:
+        mount_stage_publish(processor=processor, stage=stage)
+
     try:
         mount = mount_prepare(url=url, ref=processor_ref(processor), requirements=processor.requirements,
-                              cache_root=settings.MOUNT_ROOT, log=log, base_python=mount_python())
+                              cache_root=settings.MOUNT_ROOT, log=log, base_python=mount_python(),
+                              on_stage=on_stage)
+        on_stage(MountStage.INTROSPECTING)
         found = module_introspect(python=mount.python, source=mount.path, module=processor.module,
                                   user=_introspect_user(processor=processor, mount=mount))
         sockets_check(processor=processor, found=found)
     except MountError as error:
         log(f"{error.stage} failed: {error.message}")
-        _status_set(processor, MountStatus.FAILED, log.text())
+        mount_status_set(processor=processor, status=MountStatus.FAILED, log=log.text())
         raise
     for warning in found.warnings:
         log(f"warning: {warning}")
     with transaction.atomic():
         tasks_sync(processor=processor, found=found)
-        _status_set(processor, MountStatus.READY, log.text(), commit=mount.commit)
+        mount_status_set(processor=processor, status=MountStatus.READY, log=log.text(), commit=mount.commit,
+                         functions=len(found.functions))
     return mount
 
 

@@ -2,7 +2,7 @@
 
 A topic names what a client listens to: ``calls:all``, ``run:<uuid>``, ``processor:<name>``,
 ``socket:<name>``, ``queue:<name>``, ``flow:<name>``, ``metrics``, ``nodes``, ``queues``,
-``counters``. ``group_name`` is the only place a group name is built.
+``counters``, ``processors`` (every processor's mount events). ``group_name`` is the only place a group name is built.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _MAX_GROUP = 99
 
 #: Topics that carry no object name.
-PLAIN_TOPICS = frozenset({"calls:all", "metrics", "nodes", "queues", "counters"})
+PLAIN_TOPICS = frozenset({"calls:all", "metrics", "nodes", "queues", "counters", "processors"})
 #: Topics of the form ``kind:<name>``.
 NAMED_KINDS = frozenset({"run", "processor", "socket", "queue", "flow"})
 #: What a subscription's ``channel`` keeps, by event kind.
@@ -63,6 +63,8 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
     if kind in _SNAPSHOT_TOPIC:
         named = [f"queue:{event['name']}"] if kind == "queue" and event.get("name") else []
         return [_SNAPSHOT_TOPIC[kind], *named]
+    if kind == "mount":  # a processor's mount status and steps (apps.engine.mount_status)
+        return ["processors", f"processor:{event['processor']}"] if event.get("processor") else []
     if kind not in ("call", "log", "metric", "scale"):  # scale: the autoscaler's decisions
         return []
     topics = ["calls:all"] if kind == "call" else ["metrics"] if kind == "metric" else []

@@ -14,3 +14,5 @@ if (root && Screen) {
     </StrictMode>,
   );
 }
+// The processors pages are server-rendered; their mount badges follow the live mount events.
+if (document.querySelector("[data-mount-topic]")) void import("./live/mountBadges").then((m) => m.mountBadgesStart(document));

@@ -4,7 +4,7 @@ Plain Python, no Django: every path, URL and callback is passed in by the caller
 
 Public API::
 
-    mount_prepare(*, url, ref, requirements, cache_root, log) -> Mount
+    mount_prepare(*, url, ref, requirements, cache_root, log, on_stage) -> Mount
     repo_checkout(*, url, ref, cache_dir, log) -> Checkout
     repo_redact(url) -> str
     venv_build(*, source, venv_dir, requirements, log) -> Path
@@ -16,6 +16,7 @@ from .errors import MountError
 from .git import Checkout, repo_checkout, repo_redact
 from .introspect import ArgumentInfo, FunctionInfo, Introspection, module_introspect
 from .mount import Mount, mount_prepare
+from .stages import MountStage, StageReport
 from .venv import venv_build
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Introspection",
     "Mount",
     "MountError",
+    "MountStage",
+    "StageReport",
     "module_introspect",
     "mount_prepare",
     "repo_checkout",

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .errors import MountError
 from .git import DEFAULT_REF_TTL, repo_checkout, repo_key
+from .stages import MountStage, StageReport, stage_ignore
 from .venv import venv_build
 
 Log = Callable[[str], None]
@@ -64,13 +65,17 @@ def mount_prepare(
     ref_ttl: float = DEFAULT_REF_TTL,
     base_python: Path | None = None,
     install_timeout: float = 900.0,
+    on_stage: StageReport = stage_ignore,
 ) -> Mount:
     """Check out ``url`` at ``ref`` and build its venv, or return the existing mount.
 
     ``ref_ttl`` is how long (seconds) a branch/tag -> commit resolution is
     reused without asking the remote (0 = always ask; full SHAs never ask).
+    ``on_stage`` hears each step as it starts (cloning; creating the environment and
+    installing only when the venv is built).
     Raises ``MountError`` (stage clone, checkout, venv or install).
     """
+    on_stage(MountStage.CLONING)
     checkout = repo_checkout(url=url, ref=ref, cache_dir=Path(cache_root), log=log, ref_ttl=ref_ttl)
     req_hash = requirements_hash(requirements)
     commit_dir = checkout.path.parent
@@ -93,6 +98,7 @@ def mount_prepare(
             log=log,
             base_python=base_python,
             timeout=install_timeout,
+            on_stage=on_stage,
         )
     return mount
 
@@ -109,6 +115,7 @@ def _venv_fresh_build(
     log: Log,
     base_python: Path | None,
     timeout: float,
+    on_stage: StageReport,
 ) -> None:
     """Build the venv from scratch (caller holds the lock); remove it again on failure."""
     if venv_dir.exists():
@@ -124,6 +131,7 @@ def _venv_fresh_build(
             log=log,
             base_python=base_python,
             timeout=timeout,
+            on_stage=on_stage,
         )
     except BaseException:
         shutil.rmtree(venv_dir, ignore_errors=True)

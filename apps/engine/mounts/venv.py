@@ -24,6 +24,7 @@ from apps.processors.code_rules import requirements_specifiers
 
 from .errors import MountError
 from .proc import ProcResult, proc_stream
+from .stages import MountStage, StageReport, stage_ignore
 
 Log = Callable[[str], None]
 
@@ -47,6 +48,7 @@ def venv_build(
     log: Log,
     base_python: Path | None = None,
     timeout: float = 900.0,
+    on_stage: StageReport = stage_ignore,
 ) -> Path:
     """Create ``venv_dir`` and install ``source`` (if packaged) and ``requirements``.
 
@@ -58,7 +60,8 @@ def venv_build(
     ``--index-url`` or ``-r``, paths and URLs fail the mount). Packages come from
     the index of the platform's own installer settings (``UV_*``/``PIP_*`` in
     its environment), never from the processor or its checkout's configuration.
-    ``base_python`` defaults to the interpreter running this code.
+    ``base_python`` defaults to the interpreter running this code. ``on_stage`` hears
+    ENVIRONMENT before the venv is created and INSTALLING before anything is installed.
 
     Returns the venv's python. Raises ``MountError(stage="venv")`` if the
     venv cannot be created, ``MountError(stage="install")`` if installing fails
@@ -72,6 +75,7 @@ def venv_build(
     base = Path(base_python or sys.executable)
     uv = uv_find()
     sink = _LineSink(log)
+    on_stage(MountStage.ENVIRONMENT)
     _venv_create(uv=uv, base=base, venv_dir=venv_dir, sink=sink, timeout=timeout)
     python = venv_dir / "bin" / "python"
     targets = _install_targets(source=source, venv_dir=venv_dir, specifiers=specifiers)
@@ -82,6 +86,7 @@ def venv_build(
         args = [uv, "pip", "install", "--no-config", "--no-sources", "--python", str(python), *targets]
     else:
         args = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *targets]
+    on_stage(MountStage.INSTALLING)
     log(f"installing {_describe(targets)} with {'uv' if uv else 'pip'}")
     result = _run(args=args, cwd=source, sink=sink, timeout=timeout, stage="install")
     if result.returncode != 0:

@@ -23,6 +23,8 @@ export const api = {
     create: (body: ProcessorCreate) => request<Processor>("POST", "/api/processors/", { body }),
     update: (id: string, patch: Partial<ProcessorSettings>) =>
       request<Processor>("PATCH", `/api/processors/${id}/`, { body: patch }),
+    /** Queues a mount (MOUNT_PROCESSOR); its progress arrives as live mount events. */
+    mount: (id: string) => request<Processor>("POST", `/api/processors/${id}/mount/`),
   },
   tasks: {
     list: () => list<Task>("tasks"),

@@ -26,6 +26,20 @@ export type Processor = {
   max_concurrency?: number;
 };
 
+export type MountStage = "cloning" | "environment" | "installing" | "introspecting";
+
+/** A live mount event (apps/engine/mount_status.py), on the "processors" and "processor:<name>" topics. */
+export type MountEvent = {
+  kind: "mount";
+  event: "queued" | "mounting" | "stage" | "ready" | "failed";
+  processor: string;
+  processor_id: string;
+  status: MountStatus;
+  stage?: MountStage;
+  functions?: number;
+  log?: string;
+};
+
 export type ProcessorCreate = Pick<Processor, "name" | "gitrepo" | "branch" | "commit" | "module">;
 export type ProcessorSettings = Pick<Processor, "concurrency" | "hostname" | "retries" | "timelimit" | "ratelimit">;
 

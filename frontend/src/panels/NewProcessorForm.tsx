@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import { ApiError, errorMessage } from "../api/http";
-import type { ProcessorCreate } from "../api/types";
+import type { Processor, ProcessorCreate } from "../api/types";
 import { designerStore } from "../store/designer";
-import { reloadCatalog } from "./catalog";
+import { processorPut } from "./catalog";
 import { Field, FormError } from "./Field";
 
 const EMPTY: ProcessorCreate = { name: "", gitrepo: "", branch: "", commit: "", module: "" };
@@ -14,6 +14,17 @@ const FIELDS: { key: keyof ProcessorCreate; label: string; required?: boolean; h
   { key: "commit", label: "Commit", hint: "Pin a commit instead of following the branch" },
   { key: "module", label: "Module", required: true, hint: "Python module to introspect, e.g. pipes.tasks" },
 ];
+
+/** Mounts a processor just created: its steps and then its functions show in the palette as they happen. */
+async function mountNow(created: Processor): Promise<void> {
+  const notice = designerStore.getState().setNotice;
+  try {
+    processorPut(await api.processors.mount(created.id));
+    notice({ kind: "info", text: `Processor ${created.name} created; mounting it. Its functions appear when it is ready.` });
+  } catch (caught) {
+    notice({ kind: "error", text: `Processor ${created.name} was created but could not be mounted: ${errorMessage(caught)}` });
+  }
+}
 
 /** Creates a processor from a repository; the API's messages show next to the fields they concern. */
 export function NewProcessorForm({ onDone }: { onDone: () => void }) {
@@ -29,9 +40,9 @@ export function NewProcessorForm({ onDone }: { onDone: () => void }) {
     setMessage("");
     try {
       const created = await api.processors.create(values);
-      designerStore.getState().setNotice({ kind: "info", text: `Processor ${created.name} created; its functions appear once it is mounted.` });
-      void reloadCatalog();
+      processorPut(created);
       onDone();
+      await mountNow(created);
     } catch (caught) {
       if (caught instanceof ApiError) setError(caught);
       else setMessage(errorMessage(caught));

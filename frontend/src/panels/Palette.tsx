@@ -4,6 +4,7 @@ import { canvasApi } from "../canvas/canvasApi";
 import { TASK_MIME } from "../canvas/Canvas";
 import { useDesigner } from "../store/designer";
 import { addTask, reloadCatalog, useCatalog } from "./catalog";
+import { MountStatusList } from "./MountStatusList";
 import { NewProcessorForm } from "./NewProcessorForm";
 import { paletteTree } from "./paletteTree";
 
@@ -27,27 +28,6 @@ function PaletteItem({ task, readOnly }: { task: Task; readOnly: boolean }) {
         Add
       </button>
     </li>
-  );
-}
-
-function MountStatusList() {
-  const { processors } = useCatalog();
-  const unready = processors.filter((p) => p.mount_status !== "ready");
-  if (unready.length === 0) return null;
-  return (
-    <ul className="mount-list" aria-label="Processors not mounted yet">
-      {unready.map((p) => (
-        <li key={p.id}>
-          <strong>{p.name}</strong> <span className={`mount-${p.mount_status}`}>{p.mount_status}</span>
-          {p.mount_status === "failed" && p.mount_log && (
-            <details>
-              <summary>Mount log</summary>
-              <pre>{p.mount_log}</pre>
-            </details>
-          )}
-        </li>
-      ))}
-    </ul>
   );
 }
 

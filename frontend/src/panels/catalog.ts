@@ -1,20 +1,37 @@
 /**
  * The palette's data: processors and their functions from the mount introspection,
- * fetched once and shared by the panels; reloaded on demand and while a mount runs.
+ * fetched once and shared by the panels. While a palette is open it follows the
+ * processors' live mount events ("processors" topic): a mount's steps show as they
+ * happen and the catalog reloads when one is ready. Only while the socket is down does
+ * a slow poll stand in, as long as a mount runs.
  */
 import { useEffect, useSyncExternalStore } from "react";
 import { api } from "../api/client";
 import { errorMessage } from "../api/http";
-import type { Argument, Processor, Task } from "../api/types";
+import { LiveSocket, liveUrl, type LiveFrame, type LiveState } from "../api/live";
+import type { Argument, MountEvent, Processor, Task } from "../api/types";
 import { designerStore } from "../store/designer";
 import type { XY } from "../store/document";
+import { FALLBACK_POLL_MS, isMountEvent, progressApply, type MountProgress } from "./mountProgress";
 
-export type Catalog = { status: "idle" | "loading" | "ready" | "error"; processors: Processor[]; tasks: Task[]; error: string };
+export { FALLBACK_POLL_MS };
 
-const MOUNT_POLL_MS = 3000;
-let catalog: Catalog = { status: "idle", processors: [], tasks: [], error: "" };
+export type Catalog = {
+  status: "idle" | "loading" | "ready" | "error";
+  processors: Processor[];
+  tasks: Task[];
+  error: string;
+  /** Mounts watched live since the page opened, by processor name. */
+  mounts: Readonly<Record<string, MountProgress>>;
+};
+
+const EMPTY: Catalog = { status: "idle", processors: [], tasks: [], error: "", mounts: {} };
+let catalog: Catalog = EMPTY;
 let pending: Promise<void> | null = null;
+let again = false;
 let pollTimer: ReturnType<typeof setTimeout> | null = null;
+let liveState: LiveState = "closed";
+let live: { socket: LiveSocket; users: number } | null = null;
 const listeners = new Set<() => void>();
 const argumentCache = new Map<string, Promise<Argument[]>>();
 
@@ -25,18 +42,95 @@ function publish(next: Catalog): void {
 
 const mounting = (processors: Processor[]) => processors.some((p) => p.mount_status === "queued" || p.mount_status === "mounting");
 
+function pollSchedule(): void {
+  if (pollTimer) clearTimeout(pollTimer);
+  pollTimer = liveState !== "open" && mounting(catalog.processors) ? setTimeout(() => void reloadCatalog(), FALLBACK_POLL_MS) : null;
+}
+
+/** Loads processors and functions; a call while a load runs loads once more after it (so an event never meets an older answer). */
 export function reloadCatalog(): Promise<void> {
-  if (pending) return pending;
+  if (pending) {
+    again = true;
+    return pending;
+  }
   if (catalog.status !== "ready") publish({ ...catalog, status: "loading" });
   pending = Promise.all([api.processors.list(), api.tasks.list()])
-    .then(([processors, tasks]) => publish({ status: "ready", processors: processors.results, tasks: tasks.results, error: "" }))
+    .then(([processors, tasks]) => publish({ ...catalog, status: "ready", processors: processors.results, tasks: tasks.results, error: "" }))
     .catch((error: unknown) => publish({ ...catalog, status: "error", error: errorMessage(error) }))
     .finally(() => {
       pending = null;
-      if (pollTimer) clearTimeout(pollTimer);
-      pollTimer = mounting(catalog.processors) ? setTimeout(() => void reloadCatalog(), MOUNT_POLL_MS) : null;
+      if (again) {
+        again = false;
+        void reloadCatalog();
+      } else pollSchedule();
     });
   return pending;
+}
+
+/** A live mount event: the processor's status and steps now; its functions once ready. */
+export function mountEventApply(event: MountEvent): void {
+  const known = catalog.processors.some((p) => p.name === event.processor);
+  const processors = catalog.processors.map((p) =>
+    p.name === event.processor ? { ...p, mount_status: event.status, mount_log: event.event === "failed" ? (event.log ?? "") : p.mount_log } : p,
+  );
+  publish({ ...catalog, processors, mounts: { ...catalog.mounts, [event.processor]: progressApply(catalog.mounts[event.processor], event) } });
+  if (event.event === "ready" || !known) void reloadCatalog();
+}
+
+/** A processor as an API answer gave it (e.g. just queued for a mount). */
+export function processorPut(processor: Processor): void {
+  const others = catalog.processors.filter((p) => p.id !== processor.id);
+  const mounts = { ...catalog.mounts, [processor.name]: { status: processor.mount_status, stages: [] } };
+  publish({ ...catalog, processors: [...others, processor], mounts });
+}
+
+function onFrame(frame: LiveFrame): void {
+  if (frame.type !== "events" || !Array.isArray(frame.events)) return;
+  frame.events.filter(isMountEvent).forEach(mountEventApply);
+}
+
+function onState(state: LiveState): void {
+  const reopened = state === "open" && liveState !== "open" && catalog.status === "ready";
+  liveState = state;
+  if (reopened) void reloadCatalog(); // events may have passed while it was down
+  else pollSchedule();
+}
+
+/** Follows the mount events while some panel uses the catalog; returns the release. */
+export function catalogFollow(): () => void {
+  if (!live) {
+    const socket = new LiveSocket(liveUrl(window.location));
+    socket.onFrame(onFrame);
+    socket.onState(onState);
+    socket.subscribe("processors");
+    socket.start();
+    live = { socket, users: 0 };
+  }
+  live.users += 1;
+  return () => {
+    if (live && --live.users === 0) {
+      live.socket.stop();
+      live = null;
+      liveState = "closed";
+    }
+  };
+}
+
+/** Tests: forget everything (the catalog is module state). */
+export function catalogReset(): void {
+  if (pollTimer) clearTimeout(pollTimer);
+  live?.socket.stop();
+  catalog = EMPTY;
+  pending = null;
+  again = false;
+  pollTimer = null;
+  live = null;
+  liveState = "closed";
+  argumentCache.clear();
+}
+
+export function catalogNow(): Catalog {
+  return catalog;
 }
 
 export function useCatalog(): Catalog {
@@ -49,6 +143,7 @@ export function useCatalog(): Catalog {
   );
   useEffect(() => {
     if (catalog.status === "idle") void reloadCatalog();
+    return catalogFollow();
   }, []);
   return value;
 }
