@@ -167,6 +167,9 @@ LIVE_FRAME_MS = env_int("LIVE_FRAME_MS", 100)
 LIVE_RIGHTS_RECHECK_SECONDS = env_float("LIVE_RIGHTS_RECHECK_SECONDS", 5.0)
 LIVE_FRAME_MAX = env_int("LIVE_FRAME_MAX", 500)
 LIVE_PENDING_MAX = env_int("LIVE_PENDING_MAX", 50_000)
+# A reconnecting client asks for what came after the last stream id it saw; at most this many
+# stream entries are read back for it, past that it is told to reload ("resync").
+LIVE_REPLAY_MAX = env_int("LIVE_REPLAY_MAX", 10_000)
 LIVE_READ_COUNT = env_int("LIVE_READ_COUNT", 500)
 LIVE_TICK_MS = env_int("LIVE_TICK_MS", 50)
 LIVE_SNAPSHOT_SECONDS = env_int("LIVE_SNAPSHOT_SECONDS", 5)
