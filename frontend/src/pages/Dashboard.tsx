@@ -73,8 +73,8 @@ export function Dashboard() {
   const live = useLiveFeed(TOPICS, onEvents);
   const { reload } = calls;
   useEffect(() => {
-    if (live.feed.missed > 0) reload();
-  }, [live.feed.missed, reload]);
+    if (live.feed.missed > 0 || live.feed.resyncs > 0) reload();
+  }, [live.feed.missed, live.feed.resyncs, reload]);
 
   const tick = Math.floor(Date.now() / 1000 / throughput.bucket);
   const plots = useMemo(() => {
