@@ -23,6 +23,7 @@ from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
 from apps.engine.message_headers import publish_headers
+from apps.engine.monitor.health import broker_unreachable_note
 from apps.engine.pressure import QueueFull, full_message, ready_count, room_check, room_wait
 from apps.engine.queues import (
     TASK_NAME,
@@ -108,6 +109,7 @@ def _publish_source(*, call: Call, destination: Destination, retry_policy: dict[
         reason = (f"The message broker is unreachable, so {call.name} was not queued (the call is marked "
                   "failed); try again when the broker is back.")
         call_fail(call=call, error=reason)
+        broker_unreachable_note(message=f"A submit could not reach the broker: {error.__cause__ or error}")
         raise BrokerUnreachable(reason) from error.__cause__
 
 
