@@ -167,6 +167,9 @@ LIVE_FRAME_MS = env_int("LIVE_FRAME_MS", 100)
 LIVE_RIGHTS_RECHECK_SECONDS = env_float("LIVE_RIGHTS_RECHECK_SECONDS", 5.0)
 LIVE_FRAME_MAX = env_int("LIVE_FRAME_MAX", 500)
 LIVE_PENDING_MAX = env_int("LIVE_PENDING_MAX", 50_000)
+# A reconnecting client asks for what came after the last stream id it saw; at most this many
+# stream entries are read back for it, past that it is told to reload ("resync").
+LIVE_REPLAY_MAX = env_int("LIVE_REPLAY_MAX", 10_000)
 LIVE_READ_COUNT = env_int("LIVE_READ_COUNT", 500)
 LIVE_TICK_MS = env_int("LIVE_TICK_MS", 50)
 LIVE_SNAPSHOT_SECONDS = env_int("LIVE_SNAPSHOT_SECONDS", 5)
@@ -257,7 +260,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Redis only: a message a dead worker took comes back after the visibility timeout; the
 # sweep that brings it back runs every BROKER_RESTORE_INTERVAL seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
     "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("BROKER_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
@@ -269,6 +272,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # a broker that does not confirm a publish within BROKER_CONFIRM_TIMEOUT seconds is an error.
 BACKPRESSURE_LOW_WATERMARK = env_float("BACKPRESSURE_LOW_WATERMARK", 0.8)
 BROKER_CONFIRM_TIMEOUT = env_float("BROKER_CONFIRM_TIMEOUT", 5.0)
+# How long one connection attempt to the broker may take. A submit tries twice
+# (apps.engine.dispatch.SUBMIT_RETRY) and then answers 503: within the confirm timeout.
+BROKER_CONNECT_TIMEOUT = env_float("BROKER_CONNECT_TIMEOUT", 2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = BROKER_CONNECT_TIMEOUT  # Redis; AMQP ignores it
 
 # Data flows: a run stops after HOP_LIMIT plug hops (cycles are allowed); a join waits
 # JOIN_TTL seconds for its arguments unless its plug's queue sets a message TTL.

@@ -51,6 +51,9 @@ def list_queues(session: Session, page: int, rows: int, queue: str | None, proce
     filters = {key: value for key, value in (("queue", queue), ("processor", processor), ("state", state)) if value}
     data = session.client().get("monitor/queues/", {**filters, "page": page, "rows": rows})
     if not session.json_output and isinstance(data, dict):
+        broker = data.get("broker") or {}
+        if broker.get("state") == "unreachable":
+            click.echo(f"Broker unreachable since {broker.get('since')}: {broker.get('message')}", err=True)
         data = {**data, "results": [shown(sample) for sample in data.get("results", [])]}
     echo_page(session, QUEUE_COLUMNS, data, page=page, rows=rows)
 

@@ -23,6 +23,7 @@ from apps.calls.models import Call
 from apps.core.errors import BadRequest, Unavailable
 from apps.engine.events import call_event, event_publish
 from apps.engine.message_headers import publish_headers
+from apps.engine.monitor.health import broker_unreachable_note
 from apps.engine.pressure import QueueFull, full_message, ready_count, room_check, room_wait
 from apps.engine.queues import (
     TASK_NAME,
@@ -33,7 +34,7 @@ from apps.engine.queues import (
     socket_destination,
     socket_queue_name,
 )
-from apps.engine.recording import event_add
+from apps.engine.recording import call_fail, event_add
 from apps.engine.redis_capped import QueueRefused
 from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
@@ -42,6 +43,14 @@ MAX_ARGUMENT_BYTES = 256 * 1024
 # A full queue refused the publish, nothing queued: RabbitMQ's nack (reject-publish), or the
 # capped Redis push's refusal (apps.engine.redis_capped).
 REFUSED = (MessageNacked, QueueRefused)
+# A submit from a request retries an unreachable broker once, so its 503 comes within
+# BROKER_CONFIRM_TIMEOUT (each attempt takes at most BROKER_CONNECT_TIMEOUT); the default
+# policy (3 retries) is kept for downstream calls, which a worker sends.
+SUBMIT_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+class BrokerUnreachable(Unavailable):
+    """The broker could not be reached: nothing was sent."""
 
 
 def arguments_validate(*, args: Any, kwargs: Any) -> dict[str, Any]:
@@ -80,7 +89,8 @@ def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: 
                            parent=parent, hops=hops, argument=argument,
                            inputs=inputs or ([parent.pk] if parent else []))
         payload = call_event(call=call, event="queued", state="queued")
-        send = call_publish if parent is None else partial(_publish_held, plug_id=plug.pk if plug else None)
+        send = (partial(_publish_source, retry_policy=SUBMIT_RETRY) if parent is None
+                else partial(_publish_held, plug_id=plug.pk if plug else None))
 
         def publish() -> None:
             send(call=call, destination=destination)
@@ -88,6 +98,19 @@ def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: 
 
         transaction.on_commit(publish)
     return call
+
+
+def _publish_source(*, call: Call, destination: Destination, retry_policy: dict[str, Any]) -> None:
+    """Send a source call; when the broker is unreachable the call is failed with the reason
+    (nothing was sent: it must not wait as queued) and the submitter gets the 503."""
+    try:
+        call_publish(call=call, destination=destination, retry_policy=retry_policy)
+    except BrokerUnreachable as error:
+        reason = (f"The message broker is unreachable, so {call.name} was not queued (the call is marked "
+                  "failed); try again when the broker is back.")
+        call_fail(call=call, error=reason)
+        broker_unreachable_note(message=f"A submit could not reach the broker: {error.__cause__ or error}")
+        raise BrokerUnreachable(reason) from error.__cause__
 
 
 def _publish_held(*, call: Call, destination: Destination, plug_id) -> None:
@@ -138,14 +161,18 @@ def inputs_add(*, call: Call, inputs: list) -> None:
                                  for source in dict.fromkeys(str(i) for i in inputs)])
 
 
-def call_publish(*, call: Call, destination: Destination, countdown: float | None = None, wait: bool = True) -> None:
+def call_publish(*, call: Call, destination: Destination, countdown: float | None = None, wait: bool = True,
+                 retry_policy: dict[str, Any] | None = None) -> None:
     """Send the call's message, with its enqueue time (``countdown``: due that many seconds
     from now). A full queue refuses it, on RabbitMQ (reject-publish, confirmed) as on Redis
     (the capped push); a refused send queued nothing, and it is sent again once there is
     room: never dropped, queued once. ``wait=False``: raise ``QueueFull`` instead of
-    waiting for room."""
+    waiting for room. ``retry_policy``: kombu's, for an unreachable broker (default: Celery's);
+    once it is spent, ``BrokerUnreachable``."""
     queue = destination_queue(destination)
-    options = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
+    options: dict[str, Any] = {"confirm_timeout": settings.BROKER_CONFIRM_TIMEOUT} if broker_is_amqp() else {}
+    if retry_policy is not None:
+        options["retry_policy"] = retry_policy
     if countdown is not None:
         options["countdown"] = countdown
     delay = 0.05
@@ -161,6 +188,9 @@ def call_publish(*, call: Call, destination: Destination, countdown: float | Non
             if isinstance(cause, socket_timeout):
                 raise Unavailable(f"The broker did not confirm the message of {call.name} within "
                                   f"{settings.BROKER_CONFIRM_TIMEOUT} s; it may not be queued.") from None
+            if isinstance(error, KombuOperationalError) and not isinstance(cause, REFUSED):
+                raise BrokerUnreachable(f"The message broker is unreachable: the message of {call.name} "
+                                        "was not sent.") from error
             if not isinstance(cause, REFUSED):  # kombu wraps the nack; anything else is real
                 raise
         if not wait:

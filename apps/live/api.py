@@ -107,7 +107,7 @@ class QueuesView(LiveView):
     rights = {"get": Right.LS_QUEUES}
 
     def get(self, request):
-        return Response({"queues": selectors.queue_depths()})
+        return Response({"queues": selectors.queue_depths(), "broker": selectors.broker_state()})
 
 
 @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -1,13 +1,20 @@
 """The one websocket: a client subscribes to topics and receives their events in frames.
 
 Client -> server:
-  {"type": "subscribe", "topic": T, "channel"?: "task"|"log"|"metric"}
+  {"type": "subscribe", "topic": T, "channel"?: "task"|"log"|"metric", "after"?: stream id}
   {"type": "unsubscribe", "topic": T}   {"type": "ping"}   {"type": "stats"}
 Server -> client:
   {"type": "hello", "user", "frame_ms", "frame_max"}
-  {"type": "subscribed", "topic", "channel", "seq", "total"}    {"type": "unsubscribed", "topic"}
+  {"type": "subscribed", "topic", "channel", "seq", "total", "sid", "replayed"?}
+  {"type": "unsubscribed", "topic"}
   {"type": "events", "frame", "events": [...], "topics": {T: {"seq", "total", "count"}},
-   "pending", "gaps"?: [{"topic", "missed", "reason": "lost"|"slow"}]}   (see outbox.Outbox)
+   "sids"?: {T: stream id}, "pending", "gaps"?: [{"topic", "missed", "reason": "lost"|"slow"}]}
+   (see outbox.Outbox)
+  {"type": "resync", "topic", "message"}: the events after ``after`` are no longer held
+A reconnecting client subscribes with ``after``: the last stream id it saw for the topic
+(the ``sid`` of ``subscribed`` or of a frame's ``sids``). It is sent the topic's events
+after that id first (apps.live.replay; ``replayed`` counts them), then the live ones, each
+once; or ``resync`` when the server no longer holds them, and it reloads from the API.
   {"type": "error", "message", "topic"?}   {"type": "pong"}   {"type": "stats", "connection", "totals"}
 An anonymous socket is closed with 4401. A malformed frame (not JSON, binary, too long, not an
 object, a field of the wrong type) gets an error frame and the socket stays open. Every
@@ -32,6 +39,8 @@ from apps.live.groups import CHANNEL_KINDS, group_name
 from apps.live.outbox import Outbox
 from apps.live.pacing import Pacer
 from apps.live.publisher import SUBSCRIBERS_KEY
+from apps.live.replay import Replay, replay_read, stream_last
+from apps.live.streamids import stream_id
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_DEACTIVATED = 4403
@@ -101,6 +110,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if content.get("channel") is not None and not isinstance(content.get("channel"), str):
             await self._error('"channel" must be a string.', topic=content["topic"])
             return
+        after = content.get("after")
+        if after is not None and stream_id(after) != after:
+            await self._error('"after" must be a stream id such as "1700000000000-0".', topic=content["topic"])
+            return
         try:
             sub = await database_sync_to_async(subscription_resolve)(
                 user=self.scope["user"], topic=content.get("topic"), channel=content.get("channel"))
@@ -109,13 +122,40 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._error(str(refusal), topic=content.get("topic"))
             return
         topic = str(sub.topic)
-        if not self.outbox.subscribed(topic):
-            await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, 1)
-            await self.channel_layer.group_add(group_name(topic), self.channel_name)
-        seq, total = await counters.topic_position(topic)
         kinds = frozenset({CHANNEL_KINDS[sub.channel]}) if sub.channel else None
+        if self.outbox.subscribed(topic):  # a wider channel on a subscription we have: no replay
+            seq, total = await counters.topic_position(topic)
+            self.outbox.subscribe(topic, kinds=kinds, total=total, seq=seq)
+            await self.send_json({"type": "subscribed", "topic": topic, "channel": sub.channel,
+                                  "seq": seq, "total": total})
+            return
+        await self._join(topic, kinds, channel=sub.channel, after=after)
+
+    async def _join(self, topic: str, kinds: frozenset[str] | None, *, channel: str | None, after: str | None) -> None:
+        """Join the topic's group, replaying what came after stream id ``after`` first (the
+        topic's live batches wait meanwhile); ``subscribed`` carries the ``sid`` to resume from."""
+        self.outbox.hold(topic)
+        client = counters.redis_async()
+        resume = await stream_last(client)  # read before joining: what follows comes live or replayed
+        await client.hincrby(SUBSCRIBERS_KEY, topic, 1)
+        await self.channel_layer.group_add(group_name(topic), self.channel_name)
+        seq, total = await counters.topic_position(topic)
         self.outbox.subscribe(topic, kinds=kinds, total=total, seq=seq)
-        await self.send_json({"type": "subscribed", "topic": topic, "channel": sub.channel, "seq": seq, "total": total})
+        replay = Replay(events=[], last=resume)
+        if after is not None:
+            replay = await replay_read(client=client, topic=topic, kinds=kinds, after=after,
+                                       limit=settings.LIVE_REPLAY_MAX)
+        frame = {"type": "subscribed", "topic": topic, "channel": channel, "seq": seq, "total": total,
+                 "sid": resume if replay.resync else replay.last}
+        if after is not None:
+            frame["replayed"] = len(replay.events)
+        await self.send_json(frame)
+        if replay.resync:
+            self.outbox.counters["resyncs"] += 1
+            await self.send_json({"type": "resync", "topic": topic, "message": replay.resync})
+        self.outbox.release(topic, replay.events)
+        if self.outbox.has_pending:
+            self.pacer.wake()
 
     async def unsubscribe(self, content: dict) -> None:
         if not isinstance(content.get("topic"), str):

@@ -10,6 +10,10 @@ topic's ``total`` (``missed``), events shed because the client reads too slowly 
 ``shed``; both are listed in the next frame's ``gaps`` and counted. A frame reports, per
 topic, the ``total`` it accounts up to and how many of those events it ``count``s, so a
 client that sees ``total - count`` above the last total it knew has missed that many.
+A frame's ``sids`` name, per topic, the last stream id it accounts for: a client that
+reconnects subscribes with ``after`` that id and is sent what came after it (apps.live.replay).
+While a subscription's replay is read, its live batches are held, then follow the replay
+(each event once, in stream order).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
+
+from apps.live.streamids import id_key, stream_id
 
 
 @dataclass
@@ -46,8 +52,10 @@ class Outbox:
         self._gaps: list[dict[str, Any]] = []
         self._skipped: dict[str, tuple[int, int]] = {}  # topic -> (seq, position) passed without events
         self._carry: dict[str, dict[str, int]] = {}  # progress of a frame that had nothing to show
+        self._carry_sids: dict[str, str] = {}
         self._recent: deque[str] = deque()
         self._recent_set: set[str] = set()
+        self._held: dict[str, list[tuple[int, int, list[dict[str, Any]]]]] = {}  # topic -> batches
 
     # --- subscriptions ------------------------------------------------------------
     def subscribe(self, topic: str, *, kinds: frozenset[str] | None, total: int, seq: int) -> None:
@@ -58,7 +66,25 @@ class Outbox:
         elif state.kinds is not None:
             state.kinds = None if kinds is None else state.kinds | kinds
 
+    def hold(self, topic: str) -> None:
+        """Keep the topic's batches aside (even before ``subscribe``) until ``release``."""
+        self._held.setdefault(topic, [])
+
+    def release(self, topic: str, replayed: list[dict[str, Any]]) -> None:
+        """The replayed events first (counted at the topic's baseline), then the held batches."""
+        state = self._topics.get(topic)
+        held = self._held.pop(topic, [])
+        if state is None:
+            return
+        for event in replayed:
+            self._pending.append(_Entry(topic=topic, seq=state.seq, position=state.received, event=event))
+        self.counters["replayed"] += len(replayed)
+        for seq, total, events in held:
+            self.add_batch(topic=topic, seq=seq, total=total, events=events)
+        self._shed_overflow()
+
     def unsubscribe(self, topic: str) -> None:
+        self._held.pop(topic, None)
         self._topics.pop(topic, None)
         self._pending = deque(entry for entry in self._pending if entry.topic != topic)
         self._skipped.pop(topic, None)
@@ -73,6 +99,9 @@ class Outbox:
 
     # --- batches in ---------------------------------------------------------------
     def add_batch(self, *, topic: str, seq: int, total: int, events: list[dict[str, Any]]) -> None:
+        if topic in self._held:
+            self._held[topic].append((seq, total, events))
+            return
         state = self._topics.get(topic)
         if state is None:
             return  # a batch in flight when the client unsubscribed
@@ -116,10 +145,14 @@ class Outbox:
             return None
         events: list[dict[str, Any]] = []
         progress, self._carry = self._carry, {}
+        sids, self._carry_sids = self._carry_sids, {}
         while self._pending and len(events) < self.frame_max:
             entry = self._pending.popleft()
             info = progress.setdefault(entry.topic, {"seq": entry.seq, "total": entry.position, "count": 0})
             info.update(seq=entry.seq, total=entry.position, count=info["count"] + 1)
+            sid = stream_id(entry.event.get("sid"))
+            if sid is not None and (entry.topic not in sids or id_key(sid) > id_key(sids[entry.topic])):
+                sids[entry.topic] = sid
             if self._keep(entry, events):
                 events.append(entry.event)
         for topic, (seq, position) in self._skipped.items():
@@ -128,12 +161,14 @@ class Outbox:
                 info.update(seq=seq, total=position)
         self._skipped = {}
         if not events and not self._gaps:
-            self._carry = progress  # everything was filtered or repeated: say so with the next frame
+            self._carry, self._carry_sids = progress, sids  # all filtered or repeated: tell with the next
             return None
         self.frames += 1
         self.counters["delivered"] += len(events)
         frame: dict[str, Any] = {"type": "events", "frame": self.frames, "events": events, "topics": progress,
                                  "pending": len(self._pending)}
+        if sids:
+            frame["sids"] = sids
         if self._gaps:
             frame["gaps"], self._gaps = self._gaps, []
         return frame
@@ -158,7 +193,7 @@ class Outbox:
     def stats(self) -> dict[str, Any]:
         return {
             **{name: self.counters[name] for name in
-               ("batches", "received", "delivered", "duplicates", "filtered", "missed", "shed")},
+               ("batches", "received", "delivered", "duplicates", "filtered", "missed", "shed", "replayed")},
             "frames": self.frames, "pending": len(self._pending),
             "topics": {topic: {"seq": s.seq, "total": s.received} for topic, s in self._topics.items()},
         }

@@ -31,6 +31,7 @@ from apps.live import counters
 from apps.live.directory import Directory, call_logs
 from apps.live.groups import event_topics, group_name
 from apps.live.snapshots import SNAPSHOTS, snapshot_batches
+from apps.live.streamids import id_key
 
 logger = logging.getLogger(__name__)
 
@@ -70,18 +71,13 @@ async def group_ensure(pub: Publisher) -> None:
         await counters.counters_add({"trimmed": trimmed})
 
 
-def _stream_id(raw: str) -> tuple[int, int]:
-    millis, _, serial = raw.partition("-")
-    return int(millis), int(serial or 0)
-
-
 async def trimmed_unread(pub: Publisher) -> int:
     """Events added to the stream, never read by the group, and no longer in it (the group
     stands before the stream's first entry: everything in between was trimmed)."""
     info = await pub.client.xinfo_stream(pub.stream)
     group = next((g for g in await pub.client.xinfo_groups(pub.stream) if g["name"] == GROUP), None)
     first = info.get("first-entry")
-    if group is None or not first or _stream_id(group["last-delivered-id"]) >= _stream_id(first[0]):
+    if group is None or not first or id_key(group["last-delivered-id"]) >= id_key(first[0]):
         return 0
     return max(0, int(info["entries-added"]) - int(group.get("entries-read") or 0) - int(info["length"]))
 
@@ -162,7 +158,7 @@ async def batches_send(pub: Publisher, batches: dict[str, list[dict[str, Any]]])
     return sent
 
 
-async def log_events(pub: Publisher, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def log_events(_pub: Publisher | None, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A ``log`` event for each call that ended with captured output (for ``--channel log``)."""
     ended = {e["call"]: e for e in events if e.get("kind") == "call" and e.get("event") in FINAL_EVENTS}
     if not ended:

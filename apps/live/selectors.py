@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.calls.models import Call, CallState, Event, MetricSample
 from apps.calls.selectors import call_tree, call_version_label
+from apps.engine.monitor.health import broker_health
 from apps.network.models import Node, Queue
 from apps.network.selectors import queuelog_latest
 
@@ -173,6 +174,11 @@ def queue_depths() -> list[dict[str, Any]]:
         row["consumers"] += sample.consumers
         row["sampled"] = sample.created
     return [totals[queue.pk] for queue in queues]
+
+
+def broker_state() -> dict[str, Any]:
+    """The broker's health as a ``queues`` snapshot event: the Dashboard says while it is unreachable."""
+    return {"kind": "broker", "name": "broker", **broker_health()}
 
 
 OPEN_CALLS_SHOWN = 500

@@ -22,8 +22,12 @@ def _counters_event() -> list[dict[str, Any]]:
     return [{"kind": "counters", **header_counts()}]
 
 
+def _queues_event() -> list[dict[str, Any]]:
+    return [*selectors.queue_depths(), selectors.broker_state()]
+
+
 SNAPSHOTS: dict[str, Callable[[], list[dict[str, Any]]]] = {
-    "nodes": selectors.node_health, "queues": selectors.queue_depths, "counters": _counters_event}
+    "nodes": selectors.node_health, "queues": _queues_event, "counters": _counters_event}
 
 
 def snapshot_batches(topics: set[str]) -> dict[str, list[dict[str, Any]]]:

@@ -16,15 +16,38 @@ def log_in(page: Page, base_url: str, user) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
 
 
+# Lets a test cut the page's live socket and keep it from reconnecting until released: while
+# held, a new socket goes to a port where nothing listens (it fails, the client backs off).
+SOCKET_HOLD = """(() => {
+  const Native = window.WebSocket;
+  window.__liveSockets = [];
+  window.__liveHeld = false;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(window.__liveHeld ? "ws://127.0.0.1:9/" : url, protocols);
+      window.__liveSockets.push(this);
+    }
+  };
+})();"""
+
+
 @dataclass
 class DashboardPage:
     page: Page
     base_url: str
 
     def open(self) -> DashboardPage:
+        self.page.add_init_script(SOCKET_HOLD)
         self.page.goto(f"{self.base_url}/")
         self.page.get_by_role("status").filter(has_text="Live").wait_for()
         return self
+
+    def live_cut(self) -> None:
+        """Close the live socket and hold reconnects (until ``live_release``)."""
+        self.page.evaluate("window.__liveHeld = true; window.__liveSockets.forEach((s) => s.close())")
+
+    def live_release(self) -> None:
+        self.page.evaluate("window.__liveHeld = false")
 
     def live_calls(self) -> Locator:
         return self.page.get_by_role("table", name="Live calls")

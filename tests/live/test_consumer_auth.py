@@ -108,7 +108,8 @@ def test_each_topic_needs_its_right(live_redis, named_objects, topic, right):
             await comm.receive_json_from()
             await comm.send_json_to({"type": "subscribe", "topic": topic})
         subscribed = await holder.receive_json_from()
-        assert subscribed == {"type": "subscribed", "topic": topic, "channel": None, "seq": 0, "total": 0}
+        assert subscribed == {"type": "subscribed", "topic": topic, "channel": None, "seq": 0, "total": 0,
+                              "sid": "0-0"}
         refused = await without.receive_json_from()
         assert refused == {"type": "error", "topic": topic,
                            "message": f"You need the {right} right to subscribe to {topic}."}
@@ -142,7 +143,7 @@ def test_the_cli_form_name_dot_channel_subscribes_to_the_processor_channel(live_
         await comm.receive_json_from()
         await comm.send_json_to({"type": "subscribe", "topic": "p1.task"})
         assert await comm.receive_json_from() == {
-            "type": "subscribed", "topic": "processor:p1", "channel": "task", "seq": 0, "total": 0}
+            "type": "subscribed", "topic": "processor:p1", "channel": "task", "seq": 0, "total": 0, "sid": "0-0"}
         await comm.send_json_to({"type": "subscribe", "topic": "q1", "channel": "metric"})
         assert (await comm.receive_json_from())["message"].startswith("Unknown topic 'q1'")
         await comm.send_json_to({"type": "subscribe", "topic": "queue:q1", "channel": "log"})

@@ -10,10 +10,12 @@ from playwright.sync_api import expect
 from apps.calls.models import Call
 from apps.engine.dispatch import call_submit
 from apps.engine.recording import WorkerIdentity, call_finish, call_start
+from apps.live.publisher import SUBSCRIBERS_KEY
 from apps.processors.models import Socket
 from tests.factories import make_processor, make_queue, make_socket
 from tests.live.pages import DashboardPage, log_in
 from tests.live.publisher_wait import subscribed
+from tests.live.stack import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +57,19 @@ def test_when_a_call_runs_then_the_open_dashboard_shows_it_live_with_its_final_s
     expect(detail.get_by_role("list", name="Events")).to_contain_text("postrun")
     expect(detail.get_by_label("Log")).to_have_text("said hello\n")
     expect(detail).to_contain_text("TEXT:Hello")
+
+    # The socket drops; a call runs meanwhile; the page reconnects and shows it (the server
+    # replays what came after the last stream id the page saw), with no reload, nothing missed.
+    dashboard.live_cut()
+    wait_until(lambda: int(live_redis.hget(SUBSCRIBERS_KEY, "calls:all") or 0) == 0,
+               what="the cut socket still subscribed", stack=live_stack, seconds=15)
+    missed = run_like_a_worker(socket_ready, monkeypatch)
+    call_finish(call=call_start(call_id=str(missed.pk), who=WorkerIdentity(hostname="node-a")),
+                result="TEXT:again", log="", commit="abc123", duration_ms=1.0, metrics=[])
+    dashboard.live_release()
+    expect(dashboard.call_state(str(missed.pk))).to_have_text("finished", timeout=30_000)
+    expect(page.get_by_text("were missed")).to_have_count(0)
+    assert page.evaluate("window.__loadedAt") == page.evaluate("performance.timeOrigin"), "no reload"
 
 
 def test_the_calls_page_walks_older_pages_by_cursor_and_back(live_stack, page, alice, socket_ready):

@@ -23,6 +23,7 @@ from apps.calls.models import CallState
 from apps.core.errors import BadRequest
 from apps.core.pagination import Pagination
 from apps.engine.monitor.contents import MAX_PEEK
+from apps.engine.monitor.health import broker_health
 from apps.engine.monitor.selectors import (
     ARGUMENTS_CHARS,
     broker_queue_find,
@@ -49,7 +50,14 @@ class QueueSampleSerializer(serializers.Serializer):
     sampled = serializers.DateTimeField(source="created")
 
 
+class BrokerHealthSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["ok", "unreachable", "unknown"])
+    message = serializers.CharField(help_text="Why the broker is unreachable; empty when it answers.")
+    since = serializers.CharField(allow_null=True, help_text="When it was first found unreachable (ISO 8601).")
+
+
 class QueueSamplePage(serializers.Serializer):
+    broker = BrokerHealthSerializer(help_text="Whether the broker answers (apps.engine.monitor.health).")
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
@@ -77,7 +85,9 @@ class QueueSamplesView(APIView):
                    and (not params["state"] or s.state == params["state"])]
         paginator = Pagination()
         page = paginator.paginate_queryset(samples, request, view=self)
-        return paginator.get_paginated_response(QueueSampleSerializer(page, many=True).data)
+        response = paginator.get_paginated_response(QueueSampleSerializer(page, many=True).data)
+        response.data["broker"] = broker_health()
+        return response
 
 
 class WaitingMessageSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from apps.engine.monitor.brokers import AmqpCounter, RedisCounter, broker_counter
 from apps.engine.monitor.election import Election
+from apps.engine.monitor.health import broker_reachable_note, broker_unreachable_note
 from apps.engine.monitor.sampling import (
     DEFAULT_SCOPE,
     History,
@@ -41,7 +42,14 @@ logger = logging.getLogger(__name__)
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 5.0
 PRUNE_EVERY = 60.0
 LOG_EVERY = 30.0  # seconds: unchanged queues are written to queuelog this often
-TICK_ERRORS = (redis.RedisError, KombuOperationalError, AMQPError, OSError, DatabaseError)
+BROKER_ERRORS = (redis.RedisError, KombuOperationalError, AMQPError, OSError)
+
+
+class BrokerDown(Exception):
+    """A tick could not reach the broker (noted for ``flow ls queues`` and the Dashboard)."""
+
+
+TICK_ERRORS = (*BROKER_ERRORS, DatabaseError, BrokerDown)
 
 
 def interval_clamp(value: float) -> float:
@@ -80,9 +88,7 @@ class Monitor:
         result = TickResult(held=set(self.held))
         mine = [t for t in targets if t.scope in self.held]
         if mine:
-            if self.counter is None:
-                self.counter = broker_counter(self.broker_url)
-            samples = sample(self.counter, targets=mine, history=self.history, now=now)
+            samples = self._sample(mine, now=now)
             changed = samples_changed(samples, self.published)
             result.sampled = len(samples)
             result.written = queuelog_write(samples=self._to_log(samples, changed), at=now)
@@ -94,6 +100,17 @@ class Monitor:
             result.pruned = queuelog_prune(retention=self.retention, now=now)
             self.last_prune = time.monotonic()
         return result
+
+    def _sample(self, targets: list, *, now: datetime) -> list:
+        """The broker's figures for ``targets``; BrokerDown when it cannot be reached."""
+        try:
+            if self.counter is None:
+                self.counter = broker_counter(self.broker_url)
+            samples = sample(self.counter, targets=targets, history=self.history, now=now)
+        except BROKER_ERRORS as error:
+            raise BrokerDown(f"The queue monitor cannot reach the broker: {error}") from error
+        broker_reachable_note()
+        return samples
 
     def _to_log(self, samples: list, changed: list) -> list:
         """What goes to queuelog: every sample of a Queue row one of whose queues changed, and
@@ -140,6 +157,8 @@ def run(monitor: Monitor, *, interval: float, should_stop: Callable[[], bool]) -
                 monitor.tick()
             except TICK_ERRORS as error:
                 logger.error("queue monitor tick failed: %s", error)
+                if isinstance(error, BrokerDown):
+                    broker_unreachable_note(message=str(error))
                 monitor.reset()
             _sleep_until(started + interval, should_stop)
     finally:

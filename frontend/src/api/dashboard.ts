@@ -10,6 +10,8 @@ export type MetricPoint = { t: number; avg: number; min: number; max: number; co
 export type MetricSeries = { bucket: number; series: { processor: string; name: string; points: MetricPoint[] }[] };
 export type NodeHealth = { name: string; hostname: string; up: boolean; age: number | null; cpuload: number; memused: number; diskusage: number; loadavg: number };
 export type QueueDepth = { name: string; ready: number; inflight: number; consumers: number };
+/** Whether the broker answers (apps/engine/monitor/health.py). */
+export type BrokerHealth = { state: "ok" | "unreachable" | "unknown"; message: string; since: string | null };
 export type Counts = { nodes_up: number; processors_running: number; calls_running: number; failures_last_minute: number };
 export type CallEvent = { name: string; note: string; data: Record<string, unknown>; created: string };
 export type TreeNode = { id: string; name: string; state: string; socket: string; processor: string; children: TreeNode[] };
@@ -55,6 +57,6 @@ export function nodes(): Promise<{ nodes: NodeHealth[] }> {
   return request("GET", "/api/live/nodes/");
 }
 
-export function queues(): Promise<{ queues: QueueDepth[] }> {
+export function queues(): Promise<{ queues: QueueDepth[]; broker?: BrokerHealth }> {
   return request("GET", "/api/live/queues/");
 }

@@ -21,6 +21,11 @@ export function LiveNotice({ state, feed, refused }: { state: LiveState; feed: F
           {feed.missed} live events were missed ({feed.lastGap.reason === "slow" ? "this page read too slowly" : feed.lastGap.reason === "lost" ? "lost on the server" : "while disconnected"}); the lists were reloaded.
         </p>
       ) : null}
+      {feed.resyncs > 0 ? (
+        <p className="live-gap" role="alert">
+          Live events missed while disconnected are no longer held by the server; the lists were reloaded.
+        </p>
+      ) : null}
       {Object.entries(refused).map(([topic, message]) => (
         <p className="live-refused" key={topic}>
           {message}

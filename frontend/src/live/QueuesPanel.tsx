@@ -1,10 +1,16 @@
-import type { QueueDepth } from "../api/dashboard";
+import type { BrokerHealth, QueueDepth } from "../api/dashboard";
 
-/** The newest depth of each queue (the `queues` topic, from the queue monitor's samples). */
-export function QueuesPanel({ queues }: { queues: readonly QueueDepth[] }) {
+/** The newest depth of each queue (the `queues` topic, from the queue monitor's samples), and
+ * whether the broker answers. */
+export function QueuesPanel({ queues, broker }: { queues: readonly QueueDepth[]; broker?: BrokerHealth | null }) {
   return (
     <section aria-label="Queue depths">
       <h2>Queues</h2>
+      {broker?.state === "unreachable" ? (
+        <p className="error" role="alert">
+          Broker unreachable{broker.since ? ` since ${broker.since}` : ""}: {broker.message}
+        </p>
+      ) : null}
       {queues.length ? (
         <table>
           <thead>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyFeed, feedApply, feedSubscribed } from "./feed";
+import { emptyFeed, feedApply, feedResync, feedSubscribed } from "./feed";
 
 const frame = (topic: string, total: number, count: number, events: object[], gaps?: object[]) => ({
   type: "events",
@@ -49,5 +49,17 @@ describe("feedApply", () => {
     const { state, events } = feedApply(s, [{ type: "pong" }, null, { type: "events" }]);
     expect(events).toEqual([]);
     expect(state.frames).toBe(0);
+  });
+});
+
+describe("a resubscription with after", () => {
+  it("takes the server's total as the baseline (the replay fills the gap) and counts a resync", () => {
+    let s = feedSubscribed(emptyFeed(), { type: "subscribed", topic: "calls:all", total: 4 });
+    s = feedSubscribed(s, { type: "subscribed", topic: "calls:all", total: 9 });
+    expect(s.totals["calls:all"]).toBe(4); // a plain resubscription: the jump will show as a gap
+    s = feedSubscribed(s, { type: "subscribed", topic: "calls:all", total: 9, replayed: 5 });
+    expect(s.totals["calls:all"]).toBe(9);
+    s = feedResync(s, { type: "resync", topic: "calls:all", message: "reload" });
+    expect(s.resyncs).toBe(1);
   });
 });

@@ -28,11 +28,21 @@ export type FeedState = {
   missed: number;
   lastGap: Gap | null;
   recent: readonly string[];
+  /** How many times the server said it no longer holds what we missed (reload the lists). */
+  resyncs: number;
 };
 
 const RECENT = 20_000;
 
-export const emptyFeed = (): FeedState => ({ totals: {}, frames: 0, received: 0, missed: 0, lastGap: null, recent: [] });
+export const emptyFeed = (): FeedState => ({
+  totals: {},
+  frames: 0,
+  received: 0,
+  missed: 0,
+  lastGap: null,
+  recent: [],
+  resyncs: 0,
+});
 
 type Obj = Record<string, unknown>;
 const isObject = (value: unknown): value is Obj => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -42,15 +52,25 @@ export function isEventsFrame(frame: unknown): frame is EventsFrame {
   return isObject(frame) && frame.type === "events" && Array.isArray(frame.events) && isObject(frame.topics);
 }
 
-/** The baseline of a topic from the server's `subscribed` reply. */
+/**
+ * The baseline of a topic from the server's `subscribed` reply. A resubscription after a
+ * reconnect keeps what we knew (a jump is a gap), unless it was one with `after`: then the
+ * server replays what we missed (`replayed`) or says `resync`, and its total is the baseline.
+ */
 export function feedSubscribed(state: FeedState, frame: unknown): FeedState {
   if (!isObject(frame) || frame.type !== "subscribed" || typeof frame.topic !== "string" || !isNumber(frame.total)) return state;
-  if (state.totals[frame.topic] !== undefined) return state; // a resubscription after reconnect: keep what we knew
+  if (state.totals[frame.topic] !== undefined && !isNumber(frame.replayed)) return state;
   return { ...state, totals: { ...state.totals, [frame.topic]: frame.total } };
 }
 
 function reasonFor(frame: EventsFrame, topic: string): string {
   return frame.gaps?.find((gap) => gap.topic === topic)?.reason ?? "disconnected";
+}
+
+/** The server no longer holds the events we missed on a topic: the pages reload from the API. */
+export function feedResync(state: FeedState, frame: unknown): FeedState {
+  if (!isObject(frame) || frame.type !== "resync") return state;
+  return { ...state, resyncs: state.resyncs + 1 };
 }
 
 /** Applies the frames that arrived since the last paint; returns the new events, each once. */
@@ -86,5 +106,5 @@ export function feedApply(state: FeedState, frames: readonly unknown[]): { state
   }
   received += events.length;
   const trimmed = recent.length > RECENT ? recent.slice(recent.length - RECENT) : recent;
-  return { state: { totals, frames: count, received, missed, lastGap, recent: trimmed }, events };
+  return { state: { ...state, totals, frames: count, received, missed, lastGap, recent: trimmed }, events };
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { LiveSocket, liveUrl, type LiveState } from "../api/live";
-import { emptyFeed, feedApply, feedSubscribed, type FeedState, type LiveEvent } from "./feed";
+import { emptyFeed, feedApply, feedResync, feedSubscribed, type FeedState, type LiveEvent } from "./feed";
 
 export type LiveFeed = { state: LiveState; feed: FeedState; refused: Readonly<Record<string, string>> };
 
@@ -42,6 +42,9 @@ export function useLiveFeed(topics: readonly string[], onEvents: (events: LiveEv
         schedule();
       } else if (frame.type === "subscribed") {
         current = feedSubscribed(current, frame);
+        setFeed(current);
+      } else if (frame.type === "resync") {
+        current = feedResync(current, frame);
         setFeed(current);
       } else if (frame.type === "error" && typeof frame.topic === "string") {
         const topic = frame.topic;

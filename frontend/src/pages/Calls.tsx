@@ -50,8 +50,8 @@ export function Calls() {
   const live = useLiveFeed(["calls:all"], onEvents);
   const { reload } = view;
   useEffect(() => {
-    if (live.feed.missed > 0) reload();
-  }, [live.feed.missed, reload]);
+    if (live.feed.missed > 0 || live.feed.resyncs > 0) reload();
+  }, [live.feed.missed, live.feed.resyncs, reload]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

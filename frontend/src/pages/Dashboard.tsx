@@ -34,6 +34,7 @@ export function Dashboard() {
   const [counts, setCounts] = useState(initialCounts);
   const [nodes, setNodes] = useState<api.NodeHealth[]>([]);
   const [queues, setQueues] = useState<api.QueueDepth[]>([]);
+  const [broker, setBroker] = useState<api.BrokerHealth | null>(null);
   const [queueHistory, setQueueHistory] = useState<series.QueueHistory>({});
   const [throughput, setThroughput] = useState<series.ThroughputState>({ bucket: 10, processors: {} });
   const [metrics, setMetrics] = useState<series.MetricState>({});
@@ -49,6 +50,7 @@ export function Dashboard() {
     api.nodes().then((data) => setNodes(data.nodes), ignore);
     api.queues().then((data) => {
       setQueues(data.queues);
+      setBroker(data.broker ?? null);
       setQueueHistory((old) => series.queuesApply(old, data.queues, Date.now() / 1000));
     }, ignore);
   }, []);
@@ -62,6 +64,7 @@ export function Dashboard() {
       const snap = snapshotsOf(events);
       if (snap.counts) setCounts(snap.counts);
       if (snap.nodes) setNodes(snap.nodes);
+      if (snap.broker) setBroker(snap.broker);
       if (snap.queues) {
         setQueues(snap.queues);
         setQueueHistory((old) => series.queuesApply(old, snap.queues ?? [], now));
@@ -73,8 +76,8 @@ export function Dashboard() {
   const live = useLiveFeed(TOPICS, onEvents);
   const { reload } = calls;
   useEffect(() => {
-    if (live.feed.missed > 0) reload();
-  }, [live.feed.missed, reload]);
+    if (live.feed.missed > 0 || live.feed.resyncs > 0) reload();
+  }, [live.feed.missed, live.feed.resyncs, reload]);
 
   const tick = Math.floor(Date.now() / 1000 / throughput.bucket);
   const plots = useMemo(() => {
@@ -101,7 +104,7 @@ export function Dashboard() {
       </section>
       <div className="panels">
         <NodesPanel nodes={nodes} />
-        <QueuesPanel queues={queues} />
+        <QueuesPanel queues={queues} broker={broker} />
       </div>
       <section aria-label="Live calls">
         <h2>Live calls</h2>

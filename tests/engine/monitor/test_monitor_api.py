@@ -89,3 +89,18 @@ def test_flow_ls_queues_shows_depth_rates_age_and_state(flow, two_ticks):
     assert "Page 1 of 1 of 2 total records" in result.output
     as_json = json.loads(flow("--json", "ls", "queues", "-s", "warn").output)
     assert [(r["name"], r["ready"]) for r in as_json["results"]] == [("q-shared.p-one", 70)]
+
+
+@pytest.mark.django_db
+def test_flow_ls_queues_says_broker_unreachable_while_it_lasts(flow, two_ticks, settings):
+    from apps.engine.monitor.health import BROKER_KEY, _client, broker_reachable_note, broker_unreachable_note
+
+    broker_unreachable_note(message="The queue monitor cannot reach the broker: Connection refused.")
+    try:
+        result = flow("ls", "queues")
+        assert result.exit_code == 0, result.output
+        assert "Broker unreachable since" in result.output and "Connection refused" in result.output
+        broker_reachable_note()
+        assert "Broker unreachable" not in flow("ls", "queues").output
+    finally:
+        _client(settings.REDIS_URL).delete(BROKER_KEY)
