@@ -64,6 +64,11 @@ class Call(BaseModel):
     queue = models.CharField(
         max_length=401, blank=True, default="",
         help_text="The broker queue its message was sent on: its socket's, or the plug's that delivered it.")
+    generation = models.PositiveIntegerField(
+        null=True, blank=True, default=0,
+        help_text="Which send of the call is current: its message carries it, a worker drops a message of another "
+                  "send, and the outbox sweeper raises it when it sends a lost message again. Null: sent inside a "
+                  "workflow canvas, which the sweeper leaves alone.")
 
     class Meta(BaseModel.Meta):
         db_table = "call"
