@@ -18,6 +18,7 @@ from tests.fixtures.engine import call_wait
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
 ADD_TWO = "pyfi.processors.sample.add_two"
+SLEEP = "pyfi.processors.sample.sleep"
 
 
 def record_unsent(socket: Socket, *args) -> Call:
@@ -41,15 +42,17 @@ def test_a_lost_message_is_sent_again_and_a_stale_one_dropped(proc1, start_worke
     assert Call.objects.get(pk=lost.pk).generation == 1
     assert calls_sweep(depths={queue: 1}, grace=0).resent == {}, "sent again once, not on every sweep"
 
-    # A call sent twice (an old send, then the current one): the old message is dropped.
-    twice = record_unsent(socket, 3, 4)
-    call_publish(call=twice, destination=socket_destination(socket=socket))
+    # A call sent twice (an old send, then the current one) to two free slots at once: the
+    # old message is dropped, not run beside the current one.
+    sleeper = Socket.objects.select_related("queue", "processor").get(name=SLEEP)
+    twice = record_unsent(sleeper, 1)
+    call_publish(call=twice, destination=socket_destination(socket=sleeper))
     Call.objects.filter(pk=twice.pk).update(generation=1)
     twice.generation = 1
-    call_publish(call=twice, destination=socket_destination(socket=socket))
+    call_publish(call=twice, destination=socket_destination(socket=sleeper))
 
     worker = start_worker("proc1", concurrency=2)
-    for call, result in ((lost, 3), (twice, 7)):
+    for call, result in ((lost, 3), (twice, 1)):
         done = call_wait(call, worker=worker)
         assert (done.state, done.result) == (CallState.FINISHED, result)
         assert ran_once(done), list(done.events.values_list("name", flat=True))
