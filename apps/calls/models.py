@@ -87,6 +87,9 @@ class Call(BaseModel):
             models.Index(fields=["state", "-created"], name="call_state_created_idx"),
             # The queue monitor counts each broker queue's open calls every tick.
             models.Index(fields=["queue", "state"], name="call_queue_state_idx"),
+            # The queues list counts each queue's recent calls the outbox sweeper sent again
+            # (rare: the partial index stays small).
+            models.Index(fields=["queue", "created"], name="call_resent_idx", condition=models.Q(generation__gt=0)),
         ]
 
 

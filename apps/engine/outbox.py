@@ -87,6 +87,13 @@ def calls_sweep(*, depths: dict[str, int], now: datetime | None = None, grace: f
     return result
 
 
+def resent_counts(*, queues: list[str], since: datetime) -> dict[str, int]:
+    """Per broker queue, its calls created since ``since`` that were sent again."""
+    rows = (Call.objects.filter(queue__in=queues, generation__gt=0, created__gte=since)
+            .values("queue").annotate(n=Count("id")).order_by())
+    return {row["queue"]: row["n"] for row in rows}
+
+
 def call_resend(*, call: Call) -> str:
     """Send ``call`` again with a new generation: "resent"; "failed" once it was sent again
     SWEEP_MAX_RESENDS times; "skipped" when a worker took it (or another sweep did) first.

@@ -16,7 +16,7 @@ from apps.calls.models import Call, CallState
 from apps.engine.dispatch import arguments_validate, call_publish, call_record, call_submit
 from apps.engine.monitor.election import Election
 from apps.engine.monitor.loop import Monitor
-from apps.engine.outbox import calls_sweep
+from apps.engine.outbox import calls_sweep, resent_counts
 from apps.engine.queues import socket_destination
 from apps.processors.models import Socket
 from tests.fixtures.engine import _broker_switch, call_wait, wait_for
@@ -47,6 +47,7 @@ def test_a_lost_message_is_sent_again_and_a_stale_one_dropped(proc1, start_worke
     assert calls_sweep(depths={queue: 0}, grace=0).resent == {queue: 1}
     assert Call.objects.get(pk=lost.pk).generation == 1
     assert calls_sweep(depths={queue: 1}, grace=0).resent == {}, "sent again once, not on every sweep"
+    assert resent_counts(queues=[queue], since=lost.created) == {queue: 1}, "flow ls queues counts it"
 
     # A call sent twice (an old send, then the current one) to two free slots at once: the
     # old message is dropped, not run beside the current one.

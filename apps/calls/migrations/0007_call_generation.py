@@ -14,4 +14,9 @@ class Migration(migrations.Migration):
                           "another send, and the outbox sweeper raises it when it sends a lost message again. Null: "
                           "sent inside a workflow canvas, which the sweeper leaves alone."),
         ),
+        migrations.AddIndex(
+            model_name="call",
+            index=models.Index(condition=models.Q(generation__gt=0), fields=["queue", "created"],
+                               name="call_resent_idx"),
+        ),
     ]
