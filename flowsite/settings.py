@@ -293,6 +293,13 @@ CELERY_BEAT_SCHEDULE = {
 # seconds and computes arrival and completion rates over QUEUE_MONITOR_RATE_WINDOW seconds.
 QUEUE_MONITOR_RETENTION = env_int("QUEUE_MONITOR_RETENTION", 3600)
 QUEUE_MONITOR_RATE_WINDOW = env_int("QUEUE_MONITOR_RATE_WINDOW", 10)
+# The outbox sweeper (run by the queue monitor every SWEEP_SECONDS, see apps.engine.outbox)
+# sends again calls queued longer than SWEEP_GRACE_SECONDS whose message the broker lost,
+# at most SWEEP_BATCH a queue per sweep; a call lost more than SWEEP_MAX_RESENDS times fails.
+SWEEP_SECONDS = env_float("SWEEP_SECONDS", 15.0)
+SWEEP_GRACE_SECONDS = env_float("SWEEP_GRACE_SECONDS", 30.0)
+SWEEP_BATCH = env_int("SWEEP_BATCH", 500)
+SWEEP_MAX_RESENDS = env_int("SWEEP_MAX_RESENDS", 5)
 # The scaler (run by the queue monitor) scales a processor down only after two windows of
 # SCALER_WINDOW seconds agree, then SCALER_HOLD seconds more (see apps.engine.scaling).
 # Idle capacity is given back within a minute: the rate window still holds the last burst

@@ -64,6 +64,11 @@ class Call(BaseModel):
     queue = models.CharField(
         max_length=401, blank=True, default="",
         help_text="The broker queue its message was sent on: its socket's, or the plug's that delivered it.")
+    generation = models.PositiveIntegerField(
+        null=True, blank=True, default=0,
+        help_text="Which send of the call is current: its message carries it, a worker drops a message of another "
+                  "send, and the outbox sweeper raises it when it sends a lost message again. Null: sent inside a "
+                  "workflow canvas, which the sweeper leaves alone.")
 
     class Meta(BaseModel.Meta):
         db_table = "call"
@@ -82,6 +87,9 @@ class Call(BaseModel):
             models.Index(fields=["state", "-created"], name="call_state_created_idx"),
             # The queue monitor counts each broker queue's open calls every tick.
             models.Index(fields=["queue", "state"], name="call_queue_state_idx"),
+            # The queues list counts each queue's recent calls the outbox sweeper sent again
+            # (rare: the partial index stays small).
+            models.Index(fields=["queue", "created"], name="call_resent_idx", condition=models.Q(generation__gt=0)),
         ]
 
 

@@ -1,5 +1,6 @@
 """``flow ls queues``: each broker queue's newest sample from the queue monitor (ready, in
-flight, consumers, rates, age of the oldest ready message, runs waiting in joins, state).
+flight, consumers, rates, age of the oldest ready message, runs waiting in joins, calls of the
+last hour whose lost message was sent again, state).
 Every socket's queue and every plug's own queue is one line.
 
 ``flow queue peek NAME [--limit N]``: the messages waiting on a broker queue, redacted.
@@ -21,8 +22,8 @@ from apps.cli.render import echo_json, echo_table
 QUEUE_COLUMNS = tuple(Column(header, key) for header, key in (
     ("Queue", "name"), ("Processor", "processor"), ("Ready", "ready"), ("In Flight", "inflight"),
     ("Consumers", "consumers"), ("In/s", "arrival_rate"), ("Out/s", "completion_rate"),
-    ("Oldest", "oldest_age"), ("In Joins", "joined"), ("State", "state"), ("Max Length", "max_length"),
-    ("Sampled", "sampled"),
+    ("Oldest", "oldest_age"), ("In Joins", "joined"), ("Re-sent", "resent"), ("State", "state"),
+    ("Max Length", "max_length"), ("Sampled", "sampled"),
 ))
 
 

@@ -1,6 +1,7 @@
 """Submit calls: record the Call, then send one small JSON message to its socket's queue.
 
-The message carries only the call id; everything needed to run and to reproduce the
+The message carries only the call id and its send generation (``Call.generation``: a worker
+drops a message of another send, see apps.engine.outbox); everything needed to run and to reproduce the
 call (arguments, socket, run id, parent, flow version) is in the Call row.
 """
 
@@ -124,16 +125,18 @@ def _publish_held(*, call: Call, destination: Destination, plug_id) -> None:
 
 
 def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid.UUID, parent: Call | None,
-                inputs: list, hops: int = 0, argument: str = "", note: str = "", queue: str = "") -> Call:
+                inputs: list, hops: int = 0, argument: str = "", note: str = "", queue: str = "",
+                generation: int | None = 0) -> Call:
     """The queued Call row, the calls that feed it and its "queued" event (nothing is sent).
     ``arguments`` must come from ``arguments_validate``; ``queue``: the broker queue it
     will be sent on (default: the socket's own). A call of a socket a deployed flow owns
-    records that flow's version (``socket.flow_version``)."""
+    records that flow's version (``socket.flow_version``). ``generation=None``: a call the
+    outbox sweeper must not send again (a workflow step, which travels inside its canvas)."""
     call = Call.objects.create(
         name=socket.name, socket=socket, task_id=socket.task_id, arguments=arguments,
         version_id=_flow_version(socket),
         queue=queue or socket_queue_name(socket=socket),
-        tracking=tracking, parent=parent, hops=hops, argument=argument,
+        tracking=tracking, parent=parent, hops=hops, argument=argument, generation=generation,
         # Who started the run owns its downstream calls too.
         owner_id=by.pk if getattr(by, "is_authenticated", False) else (parent.owner_id if parent else None),
     )
@@ -179,7 +182,7 @@ def call_publish(*, call: Call, destination: Destination, countdown: float | Non
     while True:
         try:
             celery_app.send_task(
-                TASK_NAME, kwargs={"call_id": str(call.pk)}, task_id=str(call.pk),
+                TASK_NAME, kwargs={"call_id": str(call.pk), "generation": call.generation}, task_id=str(call.pk),
                 queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
             )
             return

@@ -55,8 +55,9 @@ class Outcome:
     error: str = ""
 
 
-def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None = None) -> Outcome:
-    call = call_start(call_id=call_id, who=context.who)
+def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None = None,
+                 generation: int | None = None) -> Outcome:
+    call = call_start(call_id=call_id, who=context.who, generation=generation)
     if call is None:
         return Outcome(state="skipped")
     if upstream:

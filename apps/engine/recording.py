@@ -4,6 +4,7 @@ final state exactly once however often its message is delivered.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from apps.calls.models import FINAL_STATES, Call, CallState, Event, MetricSample
 from apps.engine.events import call_event, event_publish
+
+logger = logging.getLogger(__name__)
 
 MAX_LOG_CHARS = 64 * 1024
 
@@ -36,8 +39,10 @@ def events_add(*, call_id, events: list[tuple[str, str]]) -> None:
     Event.objects.bulk_create([Event(call_id=call_id, name=name, note=note[:500], data={}) for name, note in events])
 
 
-def call_start(*, call_id: str, who: WorkerIdentity) -> Call | None:
-    """Mark a call running; None when it already ended (cancelled, finished, expired).
+def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = None) -> Call | None:
+    """Mark a call running; None when it already ended (cancelled, finished, expired), or
+    when ``generation`` (the message's send) is not the call's current one: the outbox
+    sweeper sent it again (apps.engine.outbox), and that newer message runs it.
 
     A call found already running was delivered before to a worker that died: its
     redelivery is recorded as an event. Only the call's row is locked (not the socket,
@@ -48,6 +53,10 @@ def call_start(*, call_id: str, who: WorkerIdentity) -> Call | None:
         call = (Call.objects.select_for_update(of=("self",)).select_related("socket__processor", "task")
                 .filter(pk=call_id).order_by().first())
         if call is None or call.state in FINAL_STATES:
+            return None
+        if generation is not None and call.generation is not None and generation != call.generation:
+            logger.debug("call %s: dropped a message of send %s (the current send is %s)",
+                         call_id, generation, call.generation)
             return None
         redelivered = call.state == CallState.RUNNING
         call.state = CallState.RUNNING

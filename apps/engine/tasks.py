@@ -34,14 +34,16 @@ def database_connections_check(sender=None, **_) -> None:
 
 
 @shared_task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_call(self, *upstream, call_id: str, workflow: bool = False):
+def run_call(self, *upstream, call_id: str, workflow: bool = False, generation: int | None = None):
     """Run a recorded call. In a workflow (client API canvas) the previous step's result
     arrives as ``upstream`` and goes first in the arguments, and the result is returned
     so Celery passes it on; a failed call raises so the workflow stops. A retry is sent
     by ``call_retry_later`` (lossless on a full queue), in a workflow by Celery (which
-    carries the rest of the workflow along)."""
+    carries the rest of the workflow along). ``generation``: the send this message is; a
+    message of an earlier send (the outbox sweeper sent the call again) is dropped."""
     context = worker.current_context()
-    outcome = call_execute(call_id=str(call_id), context=context, upstream=list(upstream))
+    outcome = call_execute(call_id=str(call_id), context=context, upstream=list(upstream),
+                           generation=generation)
     if outcome.retry_in is not None and workflow:
         raise self.retry(countdown=outcome.retry_in, max_retries=None)
     if outcome.retry_in is not None:

@@ -135,7 +135,7 @@ def _compile_call(node: dict, builder: Builder, *, inputs: list[Call]) -> Compil
     arguments = arguments_validate(args=node.get("args", []), kwargs=node.get("kwargs", {}))
     call = call_record(socket=socket, arguments=arguments, by=builder.by, tracking=builder.tracking,
                        parent=inputs[0] if inputs else None, inputs=[c.pk for c in inputs],
-                       note=f"Queued for {socket.name} (workflow)")
+                       note=f"Queued for {socket.name} (workflow)", generation=None)
     builder.calls.append(call)
     queue = kombu_queue(socket=socket)
     # Options travel inside the canvas message, so they name the queue; registering the

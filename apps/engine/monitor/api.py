@@ -8,10 +8,12 @@ that shows a call's arguments elsewhere). ``POST /api/monitor/queues/<name>/purg
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -30,6 +32,7 @@ from apps.engine.monitor.selectors import (
     queue_messages,
 )
 from apps.engine.monitor.services import queue_purge
+from apps.engine.outbox import resent_counts
 from apps.network.models import Queue, QueueState
 from apps.network.selectors import queuelog_latest
 
@@ -47,7 +50,14 @@ class QueueSampleSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=QueueState.choices)
     max_length = serializers.IntegerField(source="queue.max_length")
     joined = serializers.IntegerField(help_text="Runs waiting in a join for more arguments of a socket it feeds.")
+    resent = serializers.SerializerMethodField(
+        help_text="Calls of the last hour whose message the broker lost (restarted empty, or the web process died "
+                  "while sending) and the outbox sweeper sent again.")
     sampled = serializers.DateTimeField(source="created")
+
+    @extend_schema_field(int)
+    def get_resent(self, sample) -> int:
+        return self.context.get("resent", {}).get(sample.name, 0)
 
 
 class BrokerHealthSerializer(serializers.Serializer):
@@ -85,7 +95,9 @@ class QueueSamplesView(APIView):
                    and (not params["state"] or s.state == params["state"])]
         paginator = Pagination()
         page = paginator.paginate_queryset(samples, request, view=self)
-        response = paginator.get_paginated_response(QueueSampleSerializer(page, many=True).data)
+        resent = resent_counts(queues=[s.name for s in page], since=timezone.now() - timedelta(hours=1))
+        response = paginator.get_paginated_response(
+            QueueSampleSerializer(page, many=True, context={"resent": resent}).data)
         response.data["broker"] = broker_health()
         return response
 

@@ -24,6 +24,7 @@ from apps.engine.monitor.health import broker_reachable_note, broker_unreachable
 from apps.engine.monitor.sampling import (
     DEFAULT_SCOPE,
     History,
+    QueueSample,
     sample,
     scope_of,
     targets_load,
@@ -34,8 +35,10 @@ from apps.engine.monitor.services import (
     samples_changed,
     samples_publish,
 )
+from apps.engine.outbox import calls_sweep
 from apps.engine.scaling.decide import Decision
 from apps.engine.scaling.tick import Scaler, scaler_from_settings
+from apps.network.models import QueueState
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,7 @@ class TickResult:
     published: int = 0
     pruned: int = 0
     scaled: dict[str, Decision] = field(default_factory=dict)
+    resent: dict[str, int] = field(default_factory=dict)  # broker queue -> lost messages sent again
 
 
 @dataclass
@@ -78,6 +82,7 @@ class Monitor:
     counter: RedisCounter | AmqpCounter | None = None
     last_prune: float = float("-inf")
     last_full: float = float("-inf")
+    last_sweep: float = float("-inf")
     scaler: Scaler | None = None  # None: sample only
 
     def tick(self, *, now: datetime | None = None) -> TickResult:
@@ -96,6 +101,9 @@ class Monitor:
             result.published = len(changed)
             if self.scaler is not None:
                 result.scaled = self.scaler.tick(samples, now=now)
+            if time.monotonic() - self.last_sweep >= settings.SWEEP_SECONDS:
+                self.last_sweep = time.monotonic()
+                result.resent = calls_sweep(depths=sweep_depths(samples), now=now).resent
         if self.held and time.monotonic() - self.last_prune >= PRUNE_EVERY:
             result.pruned = queuelog_prune(retention=self.retention, now=now)
             self.last_prune = time.monotonic()
@@ -136,6 +144,13 @@ class Monitor:
         if self.held:
             self.election.release(self.held)
             self.held = set()
+
+
+def sweep_depths(samples: list[QueueSample]) -> dict[str, int]:
+    """What the outbox sweeper compares queued calls with: each queue's messages (ready and
+    in flight), but not a full or paused queue's (a full one holds its producers' calls
+    back on purpose, a paused one is not consumed)."""
+    return {s.name: s.ready + s.inflight for s in samples if s.state in (QueueState.OK, QueueState.WARN)}
 
 
 def monitor_from_settings(*, interval: float, network_id: str | None = None) -> Monitor:

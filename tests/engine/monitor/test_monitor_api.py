@@ -64,7 +64,7 @@ def test_it_lists_the_newest_sample_of_each_broker_queue(alice_api, two_ticks):
     assert rows["q-shared.p-one"] | {"sampled": None} == {
         "name": "q-shared.p-one", "queue": "q-shared", "processor": "p-one", "ready": 70, "inflight": 2,
         "consumers": 1, "arrival_rate": 3.25, "completion_rate": 1.5, "oldest_age": 12.34, "state": "warn",
-        "max_length": 100, "joined": 0, "sampled": None,
+        "max_length": 100, "joined": 0, "resent": 0, "sampled": None,
     }
     assert [r["name"] for r in alice_api.get(URL, {"state": "warn"}).json()["results"]] == ["q-shared.p-one"]
     assert [r["name"] for r in alice_api.get(URL, {"processor": "p-two"}).json()["results"]] == ["q-shared.p-two"]
@@ -84,8 +84,8 @@ def test_flow_ls_queues_shows_depth_rates_age_and_state(flow, two_ticks):
     assert result.exit_code == 0, result.output
     lines = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
              for line in result.output.splitlines() if line.startswith("| q-shared.")}
-    assert lines["q-shared.p-one"][:10] == ["p-one", "70", "2", "1", "3.25", "1.50", "12.3 s", "0", "warn", "100"]
-    assert lines["q-shared.p-two"][5:9] == ["0.00", "-", "0", "ok"]
+    assert lines["q-shared.p-one"][:11] == ["p-one", "70", "2", "1", "3.25", "1.50", "12.3 s", "0", "0", "warn", "100"]
+    assert lines["q-shared.p-two"][5:10] == ["0.00", "-", "0", "0", "ok"]
     assert "Page 1 of 1 of 2 total records" in result.output
     as_json = json.loads(flow("--json", "ls", "queues", "-s", "warn").output)
     assert [(r["name"], r["ready"]) for r in as_json["results"]] == [("q-shared.p-one", 70)]
