@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound, ValidationError
@@ -25,13 +25,20 @@ COUNT_EXACT_MAX = 10_000
 def bounded_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     """(count, exact): exact up to ``cap`` rows, else the planner's estimate (never below cap)."""
     cap = COUNT_EXACT_MAX if cap is None else cap
-    rows = queryset.order_by().values("pk")[: cap + 1].count()
+    keys = queryset.order_by().values("pk")
+    rows = keys[: cap + 1].count()
     if rows <= cap:
         return rows, True
     if connections[queryset.db].vendor != "postgresql":
-        return queryset.order_by().count(), True
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+        return keys.count(), True
+    plan = json.loads(keys.explain(format="json"))
     return max(cap + 1, int(plan[0]["Plan"]["Plan Rows"])), False
+
+
+def page_answer(*, count: tuple[int, bool], pager, results) -> Response:
+    """A list page: its (bounded) count, whether it is exact, the pager's links, the rows."""
+    return Response({"count": count[0], "count_exact": count[1], "next": pager.get_next_link(),
+                     "previous": pager.get_previous_link(), "results": results})
 
 
 class BoundedPaginator(Paginator):
@@ -52,16 +59,13 @@ class BoundedPaginator(Paginator):
         return self._counted[1]
 
     def validate_number(self, number):
-        if self.exact:
-            return super().validate_number(number)
-        number = super().validate_number(1) if number in (None, "") else number
+        """Django's checks; only the upper bound goes when the count is an estimate."""
         try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise InvalidPage("That page number is not an integer") from None
-        if number < 1:
-            raise InvalidPage("That page number is less than 1")
-        return number
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.exact or int(number) < 1:
+                raise
+            return int(number)
 
 
 class Pagination(PageNumberPagination):
@@ -74,12 +78,10 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
-        exact = getattr(paginator, "exact", True)
-        return Response({"count": paginator.count, "count_exact": exact, "next": self.get_next_link(),
-                         "previous": self.get_previous_link(), "results": data})
+        return page_answer(count=(paginator.count, paginator.exact), pager=self, results=data)
 
     def get_next_link(self):
-        if not self.page.object_list and not getattr(self.page.paginator, "exact", True):
+        if not self.page.object_list and not self.page.paginator.exact:
             return None  # past an estimated end
         return super().get_next_link()
 
@@ -134,9 +136,7 @@ class KeysetPagination(Pagination):
     def get_paginated_response(self, data):
         if self.cursor_pager is None:
             return super().get_paginated_response(data)
-        count, exact = self.counted
-        return Response({"count": count, "count_exact": exact, "next": self.cursor_pager.get_next_link(),
-                         "previous": self.cursor_pager.get_previous_link(), "results": data})
+        return page_answer(count=self.counted, pager=self.cursor_pager, results=data)
 
     def get_schema_operation_parameters(self, view):
         return [*super().get_schema_operation_parameters(view), {

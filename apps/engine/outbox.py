@@ -43,11 +43,16 @@ class SweepResult:
     failed: int = 0  # calls past SWEEP_MAX_RESENDS, failed
 
 
+def stale_calls(*, now: datetime, grace: float):
+    """The calls the sweeper may send again: queued (sent, not yet received) longer than
+    ``grace`` s, outside a workflow canvas."""
+    return Call.objects.filter(state=CallState.QUEUED, generation__isnull=False,
+                               lastupdated__lt=now - timedelta(seconds=grace))
+
+
 def stale_counts(*, queues: list[str], now: datetime, grace: float) -> dict[str, int]:
-    """Per broker queue, the calls queued (sent, not yet received) longer than ``grace`` s."""
-    cutoff = now - timedelta(seconds=grace)
-    rows = (Call.objects.filter(queue__in=queues, state=CallState.QUEUED, generation__isnull=False,
-                                lastupdated__lt=cutoff)
+    """Per broker queue, its ``stale_calls``."""
+    rows = (stale_calls(now=now, grace=grace).filter(queue__in=queues)
             .values("queue").annotate(n=Count("id")).order_by())
     return {row["queue"]: row["n"] for row in rows}
 
@@ -67,10 +72,8 @@ def calls_sweep(*, depths: dict[str, int], now: datetime | None = None, grace: f
         missing = min(count - depths[queue], batch)
         if missing <= 0:
             continue
-        cutoff = now - timedelta(seconds=grace)
-        calls = list(Call.objects.select_related("socket__queue", "socket__processor")
-                     .filter(queue=queue, state=CallState.QUEUED, generation__isnull=False, lastupdated__lt=cutoff)
-                     .order_by("lastupdated")[:missing])
+        calls = list(stale_calls(now=now, grace=grace).filter(queue=queue)
+                     .select_related("socket__queue", "socket__processor").order_by("lastupdated")[:missing])
         for call in calls:
             try:
                 outcome = call_resend(call=call)
