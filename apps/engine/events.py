@@ -41,13 +41,16 @@ def event_publish(event: dict[str, Any]) -> None:
         logger.warning("event stream unavailable (%s); event %s not streamed", error, event.get("event"))
 
 
-def call_event(*, call, event: str, state: str, **extra: Any) -> dict[str, Any]:
-    """The payload of a call event: ids, names, state and timings."""
-    socket = call.socket
+def call_event(*, call, event: str, state: str, socket: Any = None, **extra: Any) -> dict[str, Any]:
+    """The payload of a call event: ids, names, state and timings. ``socket``: the call's
+    socket as the topology holds it (apps.engine.topology.SocketSpec); without it, the
+    call's row is asked for its socket and processor."""
+    socket_name, processor = ((socket.name, socket.processor_name) if socket is not None
+                              else (call.socket.name, call.socket.processor.name))
     payload = {
         "kind": "call", "event": event, "state": state, "call": str(call.pk), "run": str(call.tracking),
-        "parent": str(call.parent_id) if call.parent_id else None, "socket": socket.name,
-        "processor": socket.processor.name, "name": call.name,
+        "parent": str(call.parent_id) if call.parent_id else None, "socket": socket_name,
+        "processor": processor, "name": call.name,
     }
     payload.update(extra)
     return payload

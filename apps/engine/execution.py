@@ -16,7 +16,7 @@ from apps.calls.models import Call
 from apps.engine.dispatch import call_publish
 from apps.engine.pressure import QueueFull
 from apps.engine.queues import call_destination
-from apps.engine.recording import WorkerIdentity, call_fail, call_finish, call_retry, call_start
+from apps.engine.recording import Running, WorkerIdentity, call_fail, call_finish, call_retry, call_start
 from apps.engine.routing import plugs_route
 from apps.engine.runner_client import RunnerCrashed, RunnerProcess, RunnerTimeout
 from apps.engine.runner_user import RunnerUser
@@ -63,15 +63,15 @@ def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None 
     if upstream:
         call.arguments = {**call.arguments, "args": upstream + list(call.arguments.get("args", []))}
         Call.objects.filter(pk=call.pk).update(arguments=call.arguments)
-    processor = call.socket.processor
+    socket = call.socket
     try:
         response = context.runner().call(
-            module=processor.module, function=call.task.name,
+            module=socket.module, function=call.function,
             args=call.arguments.get("args", []), kwargs=call.arguments.get("kwargs", {}),
-            timeout=processor.timelimit or None,
+            timeout=socket.timelimit or None,
         )
     except RunnerTimeout:
-        response = _failure(f"{call.name} did not finish within its time limit of {processor.timelimit} s; "
+        response = _failure(f"{call.name} did not finish within its time limit of {socket.timelimit} s; "
                             "the runner was stopped and replaced.")
     except RunnerCrashed as crash:
         response = _failure(f"The runner process died while running {call.name}: {crash}")
@@ -81,9 +81,9 @@ def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None 
         _record_success(call=call, response=response, commit=context.commit)
         return Outcome(state="finished", result=response.get("result"))
     error = _error_text(response)
-    if call.attempts <= processor.retries:
-        call_retry(call=call, error=error, attempt=call.attempts, delay=processor.retrydelay)
-        return Outcome(state="retry", retry_in=processor.retrydelay)
+    if call.attempts <= socket.retries:
+        call_retry(call=call, error=error, attempt=call.attempts, delay=socket.retrydelay)
+        return Outcome(state="retry", retry_in=socket.retrydelay)
     with transaction.atomic():
         if call_fail(call=call, error=error, log=response.get("log", ""), commit=context.commit):
             value = {"error": error, "call": str(call.pk), "socket": call.name}
@@ -112,7 +112,7 @@ def call_retry_later(*, call_id: str, delay: int, context: WorkerContext) -> Out
         delay = outcome.retry_in
 
 
-def _record_success(*, call, response: dict[str, Any], commit: str) -> None:
+def _record_success(*, call: Running, response: dict[str, Any], commit: str) -> None:
     """Record the result and route it on, in one transaction: routed exactly once."""
     result = response.get("result")
     with transaction.atomic():

@@ -9,17 +9,23 @@ from django.db import close_old_connections, connections
 from apps.engine import worker
 from apps.engine.execution import CallFailed, call_execute, call_retry_later
 from apps.engine.queues import TASK_NAME
+from apps.engine.sql import writes_durable
 
 
 @worker_process_init.connect
 def database_connections_keep(**_) -> None:
     """A worker child keeps its database connection from call to call (CELERY_DB_REUSE_MAX
-    stops Celery closing it around each task), unless DB_CONN_MAX_AGE gives it a lifetime."""
+    stops Celery closing it around each task), unless DB_CONN_MAX_AGE gives it a lifetime.
+    On PostgreSQL it commits without waiting for the disk; each task waits once, at its
+    end, before its message is acknowledged (``sql.writes_durable``)."""
     for alias in connections:
         options = connections[alias].settings_dict
         if not options.get("CONN_MAX_AGE"):
             options["CONN_MAX_AGE"] = None
             options["CONN_HEALTH_CHECKS"] = True
+        if connections[alias].vendor == "postgresql":
+            extra = options.setdefault("OPTIONS", {})
+            extra["options"] = f"{extra.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @task_prerun.connect
@@ -45,9 +51,11 @@ def run_call(self, *upstream, call_id: str, workflow: bool = False, generation: 
     outcome = call_execute(call_id=str(call_id), context=context, upstream=list(upstream),
                            generation=generation)
     if outcome.retry_in is not None and workflow:
+        writes_durable()
         raise self.retry(countdown=outcome.retry_in, max_retries=None)
     if outcome.retry_in is not None:
         outcome = call_retry_later(call_id=str(call_id), delay=outcome.retry_in, context=context)
+    writes_durable()
     if not workflow:
         return outcome.state
     if outcome.state == "failed":
@@ -61,6 +69,7 @@ def fire_schedule(socket_id: str) -> str | None:
     from apps.engine.scheduling import schedule_fire
 
     call = schedule_fire(socket_id=socket_id)
+    writes_durable()
     return str(call.pk) if call else None
 
 
@@ -68,7 +77,9 @@ def fire_schedule(socket_id: str) -> str | None:
 def expire_joins() -> int:
     from apps.engine.routing import joins_expire
 
-    return joins_expire()
+    expired = joins_expire()
+    writes_durable()
+    return expired
 
 
 @shared_task(name="elasticcode.collect", ignore_result=False)
@@ -91,5 +102,7 @@ def mount_processor(processor_id: str) -> str:
     try:
         processor_mount(processor=processor)
     except (MountError, PlatformError) as error:
+        writes_durable()
         return f"failed: {error}"
+    writes_durable()
     return "ready"
