@@ -117,26 +117,49 @@ class Delivery:
     inputs: list  # ids of the calls whose values it carries
 
 
-def downstream_submit(*, parent, deliveries: list[Delivery]) -> list[Queued]:
-    """Record the calls plugs deliver from ``parent`` (a running call) in one statement per
-    table, inside the caller's transaction (the one recording the parent's outcome), and
-    send each once it commits, on its plug's queue, after waiting for room there (a
-    downstream call holds its producer instead of being refused)."""
+@dataclass
+class Downstream:
+    """The calls plugs deliver from one outcome, prepared for ``calls_insert``."""
+
+    rows: list[dict[str, Any]]
+    inputs: list[list]
+    notes: list[str]
+    queued: list[Queued]
+    now: Any
+
+
+def downstream_prepare(*, parent, deliveries: list[Delivery]) -> Downstream:
+    """The rows of the calls plugs deliver from ``parent`` (a running call): validated, not
+    written yet. Who started the run owns them; they travel on their plug's queue."""
     now = timezone.now()
-    rows, sent = [], []
+    rows, queued = [], []
     for delivery in deliveries:
         row = call_row(spec=delivery.target, arguments=arguments_validate(args=delivery.args, kwargs=delivery.kwargs),
                        tracking=parent.tracking, parent_id=parent.pk, hops=parent.hops + 1,
                        owner_id=parent.owner_id, queue=delivery.plug.destination.name, now=now)
         rows.append(row)
-        sent.append(Queued(pk=row["id"], name=row["name"], tracking=parent.tracking, parent_id=parent.pk,
-                           generation=row["generation"], socket=delivery.target,
-                           destination=delivery.plug.destination, plug_id=delivery.plug.id))
-    calls_insert(rows=rows, inputs=[d.inputs for d in deliveries],
-                 notes=[f"Queued for {d.target.name}" for d in deliveries], now=now)
-    for queued in sent:
-        transaction.on_commit(partial(_send_held, queued))
-    return sent
+        queued.append(Queued(pk=row["id"], name=row["name"], tracking=parent.tracking, parent_id=parent.pk,
+                             generation=row["generation"], socket=delivery.target,
+                             destination=delivery.plug.destination, plug_id=delivery.plug.id))
+    return Downstream(rows=rows, inputs=[d.inputs for d in deliveries],
+                      notes=[f"Queued for {d.target.name}" for d in deliveries], queued=queued, now=now)
+
+
+def downstream_submit(*, parent, deliveries: list[Delivery]) -> list[Queued]:
+    """Record the calls plugs deliver from ``parent`` in one statement per table, inside the
+    caller's transaction (the one recording the parent's outcome), and send each once it
+    commits (``downstream_send``)."""
+    downstream = downstream_prepare(parent=parent, deliveries=deliveries)
+    calls_insert(rows=downstream.rows, inputs=downstream.inputs, notes=downstream.notes, now=downstream.now)
+    downstream_send(downstream.queued)
+    return downstream.queued
+
+
+def downstream_send(queued: list[Queued]) -> None:
+    """Once the transaction commits, send each call on its plug's queue, after waiting for
+    room there (a downstream call holds its producer instead of being refused)."""
+    for each in queued:
+        transaction.on_commit(partial(_send_held, each))
 
 
 def _send_source(queued: Queued) -> None:
@@ -206,12 +229,20 @@ def calls_insert(*, rows: list[dict[str, Any]], inputs: list[list], notes: list[
     Returns the flow version each call recorded: a version deleted past its service (the
     Django admin) is recorded as none."""
     versions = sql.rows_insert(Call, rows, now=now, if_exists=("version_id",), returning="version_id")
-    sql.rows_insert(Call.inputs.through, [
-        {"from_call_id": row["id"], "to_call_id": source}
-        for row, sources in zip(rows, inputs, strict=True) for source in dict.fromkeys(str(i) for i in sources)])
-    sql.rows_insert(Event, [event for row, note in zip(rows, notes, strict=True)
-                            for event in event_rows(call_id=row["id"], events=[("queued", note, {})])], now=now)
+    sql.rows_insert(Call.inputs.through, input_rows(rows=rows, inputs=inputs))
+    sql.rows_insert(Event, queued_event_rows(rows=rows, notes=notes), now=now)
     return versions
+
+
+def input_rows(*, rows: list[dict[str, Any]], inputs: list[list]) -> list[dict[str, Any]]:
+    """The links from each queued call to the calls whose values feed it."""
+    return [{"from_call_id": row["id"], "to_call_id": source}
+            for row, sources in zip(rows, inputs, strict=True) for source in dict.fromkeys(str(i) for i in sources)]
+
+
+def queued_event_rows(*, rows: list[dict[str, Any]], notes: list[str]) -> list[dict[str, Any]]:
+    return [event for row, note in zip(rows, notes, strict=True)
+            for event in event_rows(call_id=row["id"], events=[("queued", note, {})])]
 
 
 def call_publish(*, call: Call | Queued, destination: Destination, countdown: float | None = None, wait: bool = True,

@@ -151,13 +151,66 @@ def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = No
     return running
 
 
-def _finalize(*, call_id, state: str, fields: dict[str, Any], finished: datetime) -> bool:
-    """The one conditional UPDATE that ends a call; False when it had ended already."""
-    values = sql.prepared(Call, {**fields, "finished": finished, "lastupdated": finished})
-    assignments = ", ".join(f"{sql_name(name)} = %s" for name in values)
-    changed = sql.execute(f"UPDATE {_CALL} SET state = %s, {assignments} WHERE id = %s AND state NOT IN ({_FINAL})",
-                          [state, *values.values(), *sql.prepared(Call, {"id": call_id}).values()])
-    return changed == 1
+@dataclass
+class Ending:
+    """An outcome of a call, decided and not yet written: the row's final state and fields,
+    the call's events, its metric samples and its live event."""
+
+    state: str
+    finished: datetime
+    fields: dict[str, Any]
+    events: list[tuple[str, str, dict[str, Any]]]
+    metrics: list[dict[str, Any]]
+    payload: dict[str, Any]
+
+    def assignments(self) -> tuple[str, list[Any]]:
+        """The SET clause of the conditional UPDATE, and its values."""
+        values = sql.prepared(Call, {**self.fields, "finished": self.finished, "lastupdated": self.finished})
+        return (f"state = %s, {', '.join(f'{sql_name(name)} = %s' for name in values)}",
+                [self.state, *values.values()])
+
+
+def success(*, call: Running, result: Any, log: str, commit: str, duration_ms: float,
+            metrics: list[dict[str, Any]]) -> Ending:
+    finished = timezone.now()
+    # The live event carries the duration the call's row records (started to finished, as the
+    # tables show it); the function's own time inside the runner is ``run_ms``.
+    recorded_ms = (finished - call.started).total_seconds() * 1000 if call.started else duration_ms
+    timing = {"duration_ms": round(recorded_ms, 3), "run_ms": round(duration_ms, 3)}
+    return Ending(state=CallState.FINISHED, finished=finished,
+                  fields={"result": result, "log": log[:MAX_LOG_CHARS], "commit": commit},
+                  events=[("postrun", f"Postrun for task {call.name}", timing)],
+                  metrics=metric_rows(call=call, metrics=metrics),
+                  payload=call_event(call=call, socket=call.socket, event="postrun", state=CallState.FINISHED,
+                                     **timing))
+
+
+def failure(*, call: CallRef, error: str, log: str = "", commit: str = "") -> Ending:
+    return Ending(state=CallState.FAILED, finished=timezone.now(),
+                  fields={"error": error[:10_000], "log": log[:MAX_LOG_CHARS], "commit": commit},
+                  events=[("failure", error[:500], {})], metrics=[],
+                  payload=call_event(call=call, socket=call.socket, event="failure", state=CallState.FAILED,
+                                     error=error[:500]))
+
+
+def ending_write(*, call_id, ending: Ending) -> bool:
+    """Write an outcome as steps in the caller's transaction: the conditional UPDATE (False
+    when another delivery ended the call first, and nothing else is written), the call's
+    events and metric samples; its live events go out after the commit."""
+    assignments, values = ending.assignments()
+    changed = sql.execute(f"UPDATE {_CALL} SET {assignments} WHERE id = %s AND state NOT IN ({_FINAL})",
+                          [*values, *sql.prepared(Call, {"id": call_id}).values()])
+    if changed != 1:
+        return False
+    sql.rows_insert(Event, event_rows(call_id=call_id, events=ending.events), now=ending.finished)
+    sql.rows_insert(MetricSample, ending.metrics)
+    ending_publish(ending)
+    return True
+
+
+def ending_publish(ending: Ending) -> None:
+    for payload in (ending.payload, *metric_payloads(ending)):
+        transaction.on_commit(partial(event_publish, payload))
 
 
 def sql_name(attname: str) -> str:
@@ -166,40 +219,20 @@ def sql_name(attname: str) -> str:
 
 def call_finish(*, call: Running | Call, result: Any, log: str, commit: str, duration_ms: float,
                 metrics: list[dict[str, Any]]) -> bool:
-    """Record success once; False when another delivery already ended the call.
-
-    Inside a caller's transaction it adds no savepoint: an error fails the caller's
-    transaction as a whole, which is what recording and routing together need."""
+    """Record success once, without routing it; False when another delivery already ended
+    the call. Inside a caller's transaction it adds no savepoint."""
     call = running_of(call)
-    finished = timezone.now()
-    # The live event carries the duration the call's row records (started to finished, as the
-    # tables show it); the function's own time inside the runner is ``run_ms``.
-    recorded_ms = (finished - call.started).total_seconds() * 1000 if call.started else duration_ms
+    ending = success(call=call, result=result, log=log, commit=commit, duration_ms=duration_ms, metrics=metrics)
     with transaction.atomic(savepoint=False):
-        won = _finalize(call_id=call.pk, state=CallState.FINISHED, finished=finished,
-                        fields={"result": result, "log": log[:MAX_LOG_CHARS], "commit": commit})
-        if won:
-            timing = {"duration_ms": round(recorded_ms, 3), "run_ms": round(duration_ms, 3)}
-            sql.rows_insert(Event, event_rows(call_id=call.pk, events=[
-                ("postrun", f"Postrun for task {call.name}", timing)]), now=finished)
-            metric_samples_add(call=call, metrics=metrics)
-            payload = call_event(call=call, socket=call.socket, event="postrun", state=CallState.FINISHED, **timing)
-            transaction.on_commit(partial(event_publish, payload))
-    return won
+        return ending_write(call_id=call.pk, ending=ending)
 
 
 def call_fail(*, call: CallRef | Call, error: str, log: str = "", commit: str = "") -> bool:
+    """Record a failure once, without routing it (a call that could not be sent, one lost
+    too often); a worker's failures go through apps.engine.ending, which routes them."""
     call = running_of(call) if isinstance(call, Call) else call
-    finished = timezone.now()
     with transaction.atomic(savepoint=False):
-        won = _finalize(call_id=call.pk, state=CallState.FAILED, finished=finished,
-                        fields={"error": error[:10_000], "log": log[:MAX_LOG_CHARS], "commit": commit})
-        if won:
-            sql.rows_insert(Event, event_rows(call_id=call.pk, events=[("failure", error[:500], {})]), now=finished)
-            payload = call_event(call=call, socket=call.socket, event="failure", state=CallState.FAILED,
-                                 error=error[:500])
-            transaction.on_commit(partial(event_publish, payload))
-    return won
+        return ending_write(call_id=call.pk, ending=failure(call=call, error=error, log=log, commit=commit))
 
 
 def call_retry(*, call: CallRef | Call, error: str, attempt: int, delay: int) -> None:
@@ -218,8 +251,11 @@ def call_retry(*, call: CallRef | Call, error: str, attempt: int, delay: int) ->
 
 def call_cancel(*, call: Call, by) -> bool:
     """Cancel a call that has not ended; a worker that receives it later skips it."""
+    now = timezone.now()
     with transaction.atomic():
-        won = _finalize(call_id=call.pk, state=CallState.CANCELLED, fields={}, finished=timezone.now())
+        won = sql.execute(f"UPDATE {_CALL} SET state = %s, finished = %s, lastupdated = %s WHERE id = %s "
+                          f"AND state NOT IN ({_FINAL})", [CallState.CANCELLED, *sql.prepared(Call, {
+                              "finished": now, "lastupdated": now, "id": call.pk}).values()]) == 1
         if won:
             who = getattr(by, "username", "system")
             event_add(call_id=call.pk, name="cancelled", note=f"Cancelled by {who}")
@@ -228,18 +264,19 @@ def call_cancel(*, call: Call, by) -> bool:
     return won
 
 
-def metric_samples_add(*, call: Running, metrics: list[dict[str, Any]]) -> None:
-    if not metrics:
-        return
+def metric_rows(*, call: Running, metrics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The samples a function reported that are numbers with a name, as MetricSample rows."""
     rows = []
     for metric in metrics:
         value = metric.get("value") if isinstance(metric, dict) else None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(metric.get("name"), str):
             tag = metric.get("tag")
             rows.append({"processor_id": call.socket.processor_id, "call_id": call.pk, "name": metric["name"][:200],
-                         "value": float(value), "tags": tag if isinstance(tag, dict) else {}})
-    sql.rows_insert(MetricSample, rows)
-    for row in rows:
-        payload = {"kind": "metric", "processor": call.socket.processor_name, "name": row["name"],
-                   "value": row["value"], "tags": row["tags"], "call": str(call.pk)}
-        transaction.on_commit(partial(event_publish, payload))
+                         "value": float(value), "tags": tag if isinstance(tag, dict) else {},
+                         "_processor": call.socket.processor_name})
+    return rows
+
+
+def metric_payloads(ending: Ending) -> list[dict[str, Any]]:
+    return [{"kind": "metric", "processor": row["_processor"], "name": row["name"], "value": row["value"],
+             "tags": row["tags"], "call": str(row["call_id"])} for row in ending.metrics]

@@ -12,6 +12,7 @@ calls of one outcome are recorded together (apps.engine.dispatch.downstream_subm
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -30,40 +31,61 @@ _JOIN = sql.table(Join).name
 _VALUES = connection.ops.quote_name("values")
 
 
-def plugs_route(*, call: Running | Call, ok: bool, value: Any, named: dict[str, Any] | None = None) -> list[Queued]:
-    """Submit the downstream calls of ``call``; returns those submitted (joins may wait)."""
-    call = running_of(call)
+@dataclass
+class Route:
+    """Where an outcome's value goes, decided before anything is written."""
+
+    deliveries: list[Delivery] = field(default_factory=list)  # straight to their targets
+    joins: list[tuple[PlugSpec, SocketSpec, Any]] = field(default_factory=list)  # into a join of the run
+    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # on the call itself
+
+
+def route_plan(*, call: Running, ok: bool, value: Any, named: dict[str, Any] | None = None) -> Route:
+    """The plugs ``call``'s outcome fires (RESULT on success, ERROR on failure, only the
+    named ones when the function set ``plugs[name]``), read from the topology copy."""
+    route = Route()
     plugs = call.socket.plugs(ok=ok)
     if named:
-        plugs = _named_plugs(call=call, plugs=plugs, named=named)
-    if not plugs:
-        return []
-    if call.hops + 1 > settings.HOP_LIMIT:
-        event_add(call_id=call.pk, name="hop_limit",
-                  note=f"Run stopped: the hop limit of {settings.HOP_LIMIT} was reached at {call.name}.")
-        return []
-    deliveries = []
+        unset = [plug.name for plug in plugs if plug.name not in named]
+        if unset:  # a misspelt or forgotten plug is not silent
+            route.events.append(("plug_unset", f"Not fired: plug {', '.join(repr(name) for name in unset)} of "
+                                 f"{call.name} (the function set only "
+                                 f"{', '.join(f'plugs[{name!r}]' for name in sorted(named))}).", {}))
+        plugs = tuple(plug for plug in plugs if plug.name in named)
+    if plugs and call.hops + 1 > settings.HOP_LIMIT:
+        route.events.append(("hop_limit", f"Run stopped: the hop limit of {settings.HOP_LIMIT} was reached at "
+                             f"{call.name}.", {}))
+        return route
     for plug in plugs:
         target = topology_held().socket(plug.target_id)
         if target is None:
             continue  # removed since this copy was read; a stale copy never delivers to it
         payload = named[plug.name] if named else value
-        delivery = (Delivery(plug=plug, target=target, args=[payload], kwargs={}, inputs=[call.pk])
-                    if plug.argument is None else join_deliver(plug=plug, target=target, call=call, value=payload))
+        if plug.argument is None:
+            route.deliveries.append(Delivery(plug=plug, target=target, args=[payload], kwargs={}, inputs=[call.pk]))
+        else:
+            route.joins.append((plug, target, payload))
+    return route
+
+
+def plugs_route(*, call: Running | Call, ok: bool, value: Any, named: dict[str, Any] | None = None) -> list[Queued]:
+    """Submit the downstream calls of ``call`` inside the caller's transaction (the one that
+    recorded its outcome); returns those submitted (joins may wait)."""
+    call = running_of(call)
+    route = route_plan(call=call, ok=ok, value=value, named=named)
+    for name, note, data in route.events:
+        event_add(call_id=call.pk, name=name, note=note, data=data)
+    return route_write(call=call, route=route)
+
+
+def route_write(*, call: Running, route: Route) -> list[Queued]:
+    """Deliver into the joins, then record every downstream call, in the caller's transaction."""
+    deliveries = list(route.deliveries)
+    for plug, target, payload in route.joins:
+        delivery = join_deliver(plug=plug, target=target, call=call, value=payload)
         if delivery is not None:
             deliveries.append(delivery)
     return downstream_submit(parent=call, deliveries=deliveries) if deliveries else []
-
-
-def _named_plugs(*, call: Running, plugs: tuple[PlugSpec, ...], named: dict[str, Any]) -> tuple[PlugSpec, ...]:
-    """The plugs the function named; an event on the call names the plugs of the socket it
-    left unset (never fired) and the names it set, so a misspelt plug is not silent."""
-    unset = [plug.name for plug in plugs if plug.name not in named]
-    if unset:
-        event_add(call_id=call.pk, name="plug_unset",
-                  note=f"Not fired: plug {', '.join(repr(name) for name in unset)} of {call.name} "
-                       f"(the function set only {', '.join(f'plugs[{name!r}]' for name in sorted(named))}).")
-    return tuple(plug for plug in plugs if plug.name in named)
 
 
 def join_deliver(*, plug: PlugSpec, target: SocketSpec, call: Running, value: Any) -> Delivery | None:

@@ -3,17 +3,18 @@
 Django compiles every ORM query afresh, 0.5-1.5 ms each: most of a recorded call's cost
 when a call took ten of them. The call's transitions (apps.engine.recording) and the rows
 routing adds are written here as plain statements whose text is built once per model;
-only the values are prepared, each through its field's ``get_db_prep_save``, so they are
-stored exactly as the ORM would store them on every backend (PostgreSQL, and SQLite for
-the embedded default).
+only the values are prepared, as the ORM would prepare them for each field (``_to_db``),
+so they are stored as the ORM would store them on every backend (PostgreSQL, and SQLite
+for the embedded default).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -22,6 +23,19 @@ from django.utils import timezone
 
 _NO_DEFAULT = object()
 M = TypeVar("M", bound=models.Model)
+# Fields whose Python values the driver takes as they are, on every backend.
+_AS_IS = frozenset({"CharField", "TextField", "SlugField", "BooleanField", "IntegerField", "BigIntegerField",
+                    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+                    "PositiveSmallIntegerField", "FloatField"})
+
+
+@dataclass(frozen=True)
+class Column:
+    attname: str
+    field: models.Field
+    default: Any  # a fixed default, or _NO_DEFAULT (a callable, an auto time, none)
+    auto_time: bool
+    to_db: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
@@ -29,26 +43,57 @@ class Table:
     """A model's table as the statements use it."""
 
     name: str  # quoted
-    fields: tuple[models.Field, ...]
-    columns: str  # "(a, b, ...)", quoted
+    columns: tuple[Column, ...]
+    column_list: str  # "(a, b, ...)", quoted
     row: str  # "(%s, %s, ...)"
-    defaults: tuple[Any, ...]  # per field: a fixed default, or _NO_DEFAULT (callable, auto time, none)
 
 
 @cache
 def table(model: type[models.Model]) -> Table:
     quote = connection.ops.quote_name
     # Auto-increment keys are left to the database.
-    fields = tuple(field for field in model._meta.concrete_fields if not isinstance(field, AutoFieldMixin))
-    defaults = tuple(
-        field.get_default() if field.has_default() and not callable(field.default) else _NO_DEFAULT
-        for field in fields
-    )
-    return Table(
-        name=quote(model._meta.db_table), fields=fields,
-        columns="(" + ", ".join(quote(field.column) for field in fields) + ")",
-        row="(" + ", ".join(["%s"] * len(fields)) + ")", defaults=defaults,
-    )
+    fields = [field for field in model._meta.concrete_fields if not isinstance(field, AutoFieldMixin)]
+    columns = tuple(Column(
+        attname=field.attname, field=field,
+        default=field.get_default() if field.has_default() and not callable(field.default) else _NO_DEFAULT,
+        auto_time=bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)),
+        to_db=_to_db(field)) for field in fields)
+    return Table(name=quote(model._meta.db_table), columns=columns,
+                 column_list="(" + ", ".join(quote(field.column) for field in fields) + ")",
+                 row="(" + ", ".join(["%s"] * len(fields)) + ")")
+
+
+def _to_db(field: models.Field) -> Callable[[Any], Any]:
+    """How a value of ``field`` goes to the driver: as the ORM would store it. On PostgreSQL
+    the common kinds take a shortcut past ``get_db_prep_save`` (and past psycopg2's Python
+    adapters: a uuid or a JSON document goes as text, which the column's type reads)."""
+    kind = (field.target_field if field.is_relation else field).get_internal_type()  # type: ignore[attr-defined]
+    if kind in _AS_IS:
+        return _as_is
+    if connection.vendor == "postgresql":
+        if kind == "UUIDField":
+            return _uuid_text
+        if kind == "DateTimeField":
+            return _as_is
+        if kind == "JSONField":
+            return partial(_json_text, encoder=getattr(field, "encoder", None))
+    return partial(_prepared_by, field)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _uuid_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _json_text(value: Any, *, encoder) -> str | None:
+    return None if value is None else json.dumps(value, cls=encoder)
+
+
+def _prepared_by(field: models.Field, value: Any) -> Any:
+    return field.get_db_prep_save(value, connection)
 
 
 def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, now: datetime | None = None,
@@ -61,35 +106,41 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, no
     if not rows:
         return []
     spec = table(model)
-    now = now or timezone.now()
-    values: list[Any] = []
-    for index, row in enumerate(rows):
-        for field, default in zip(spec.fields, spec.defaults, strict=True):
-            if field.attname in row:
-                value = row[field.attname]
-            elif default is not _NO_DEFAULT:
-                value = default
-            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = now + timedelta(microseconds=index)
-            else:
-                value = field.get_default()
-            values.append(field.get_db_prep_save(value, connection))
     template = _row_template(model, if_exists) if if_exists else spec.row
-    statement = f"INSERT INTO {spec.name} {spec.columns} VALUES {', '.join([template] * len(rows))}"
+    statement = f"INSERT INTO {spec.name} {spec.column_list} VALUES {', '.join([template] * len(rows))}"
     if returning:
         statement += f" RETURNING {connection.ops.quote_name(returning)}"
     with connection.cursor() as cursor:
-        cursor.execute(statement, values)
+        cursor.execute(statement, row_values(model, rows, now=now))
         return [row[0] for row in cursor.fetchall()] if returning else []
+
+
+def row_values(model: type[models.Model], rows: Sequence[dict[str, Any]], *, now: datetime | None = None) -> list:
+    """The rows' values in column order, prepared (see ``rows_insert`` for the defaults)."""
+    spec = table(model)
+    now = now or timezone.now()
+    values: list[Any] = []
+    for index, row in enumerate(rows):
+        for column in spec.columns:
+            if column.attname in row:
+                value = row[column.attname]
+            elif column.default is not _NO_DEFAULT:
+                value = column.default
+            elif column.auto_time:
+                value = now + timedelta(microseconds=index)
+            else:
+                value = column.field.get_default()
+            values.append(column.to_db(value))
+    return values
 
 
 @cache
 def _row_template(model: type[models.Model], if_exists: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
     placeholders = []
-    for field in table(model).fields:
-        if field.attname in if_exists:
-            target = field.related_model._meta  # type: ignore[union-attr]
+    for column in table(model).columns:
+        if column.attname in if_exists:
+            target = column.field.related_model._meta  # type: ignore[union-attr]
             key = quote(target.pk.column)
             placeholders.append(f"(SELECT {key} FROM {quote(target.db_table)} WHERE {key} = %s)")
         else:
@@ -97,10 +148,42 @@ def _row_template(model: type[models.Model], if_exists: tuple[str, ...]) -> str:
     return "(" + ", ".join(placeholders) + ")"
 
 
+@cache
+def insert_guarded(model: type[models.Model], count: int, *, guard: str, if_exists: tuple[str, ...] = (),
+                   returning: str = "") -> str:
+    """``INSERT ... SELECT`` of ``count`` rows of parameters (``row_values``) that inserts
+    them only when the CTE ``guard`` returned a row: a part of one PostgreSQL statement
+    whose every write depends on its first (apps.engine.recording)."""
+    quote = connection.ops.quote_name
+    spec = table(model)
+    names = [quote(column.field.column) for column in spec.columns]
+    select = []
+    for column, name in zip(spec.columns, names, strict=True):
+        cast = f"v.{name}::{column.field.cast_db_type(connection)}"  # type: ignore[attr-defined]
+        if column.attname in if_exists:
+            target = column.field.related_model._meta  # type: ignore[union-attr]
+            key = quote(target.pk.column)
+            cast = f"(SELECT {key} FROM {quote(target.db_table)} WHERE {key} = {cast})"
+        select.append(cast)
+    rows = ", ".join([spec.row] * count)
+    statement = (f"INSERT INTO {spec.name} {spec.column_list} SELECT {', '.join(select)} "
+                 f"FROM {guard}, (VALUES {rows}) AS v ({', '.join(names)})")
+    return statement + (f" RETURNING {returning}" if returning else "")
+
+
 def prepared(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Values for a hand-written statement, prepared by their fields (attname -> value)."""
-    fields = _fields(model)
-    return {name: fields[name].get_db_prep_save(value, connection) for name, value in values.items()}
+    columns = _columns(model)
+    return {name: columns[name].to_db(value) for name, value in values.items()}
+
+
+@cache
+def _columns(model: type[models.Model]) -> dict[str, Column]:
+    found = {column.attname: column for column in table(model).columns}
+    for field in model._meta.concrete_fields:  # an auto-increment key, for WHERE clauses
+        found.setdefault(field.attname, Column(attname=field.attname, field=field, default=_NO_DEFAULT,
+                                               auto_time=False, to_db=_to_db(field)))
+    return found
 
 
 @cache
@@ -145,6 +228,13 @@ def _converters(model: type[models.Model], names: tuple[str, ...]) -> tuple[tupl
         own = fields[name].get_db_converters(connection)  # type: ignore[attr-defined]  # untyped in django-stubs
         found.append((column, connection.ops.get_db_converters(column) + own))
     return tuple(found)
+
+
+def fetch_value(statement: str, params: Sequence[Any]) -> Any:
+    """The first column of the first row of a statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()[0]
 
 
 def execute(statement: str, params: Sequence[Any]) -> int:

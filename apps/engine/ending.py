@@ -1,0 +1,70 @@
+"""A call's outcome and everything it causes, written together.
+
+An outcome (finished or failed, apps.engine.recording.Ending) is one conditional UPDATE of
+the call's row, which wins once however often the call's message is delivered. With it go
+the call's events, its metric samples and the calls its plugs deliver (their rows, the
+links to the calls that fed them, their "queued" events; apps.engine.routing decides them
+from the topology copy before anything is written).
+
+On PostgreSQL, when no plug delivers into a join, all of that is one statement: the UPDATE
+in a CTE, and each INSERT a CTE that reads the UPDATE's row, so nothing is written unless
+the outcome won. One round trip, committed without waiting for the disk (the task waits
+once before its message is acknowledged: apps.engine.sql.writes_durable). A delivery into
+a join must lock and read the join's row first, so such outcomes, and every outcome on
+other databases, are written as steps in one transaction. Either way the writes happen
+together or not at all; the live events and the downstream messages go out after commit.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from apps.calls.models import FINAL_STATES, Call, Event, MetricSample
+from apps.engine import sql
+from apps.engine.dispatch import Downstream, downstream_prepare, downstream_send, input_rows, queued_event_rows
+from apps.engine.recording import Ending, Running, ending_publish, ending_write, event_rows
+from apps.engine.routing import Route, route_write
+
+# Tests turn it off to run the steps on PostgreSQL too (the path every other database takes).
+ONE_STATEMENT = True
+_FINAL = ", ".join(f"'{state}'" for state in FINAL_STATES)
+
+
+def call_end(*, call: Running, ending: Ending, route: Route) -> bool:
+    """Write ``ending`` and ``route`` (the plugs it fires) together; False when another
+    delivery ended the call first (nothing is written then)."""
+    ending.events.extend(route.events)
+    if ONE_STATEMENT and not route.joins and connection.vendor == "postgresql":
+        downstream = downstream_prepare(parent=call, deliveries=route.deliveries) if route.deliveries else None
+        won = _at_once(call=call, ending=ending, downstream=downstream)
+        if won:
+            ending_publish(ending)
+            if downstream:
+                downstream_send(downstream.queued)
+        return won
+    with transaction.atomic(savepoint=False):
+        won = ending_write(call_id=call.pk, ending=ending)
+        if won:
+            route_write(call=call, route=route)
+    return won
+
+
+def _at_once(*, call: Running, ending: Ending, downstream: Downstream | None) -> bool:
+    assignments, params = ending.assignments()
+    parts = [f"WITH fin AS (UPDATE {sql.table(Call).name} SET {assignments} "
+             f"WHERE id = %s AND state NOT IN ({_FINAL}) RETURNING id)"]
+    params.append(str(call.pk))
+    events = event_rows(call_id=call.pk, events=ending.events)
+    if downstream:
+        events += queued_event_rows(rows=downstream.rows, notes=downstream.notes)
+        links = input_rows(rows=downstream.rows, inputs=downstream.inputs)
+        parts.append(f"c AS ({sql.insert_guarded(Call, len(downstream.rows), guard='fin', if_exists=('version_id',))})")
+        params += sql.row_values(Call, downstream.rows, now=downstream.now)
+        parts.append(f"l AS ({sql.insert_guarded(Call.inputs.through, len(links), guard='fin')})")
+        params += sql.row_values(Call.inputs.through, links)
+    parts.append(f"e AS ({sql.insert_guarded(Event, len(events), guard='fin')})")
+    params += sql.row_values(Event, events, now=ending.finished)
+    if ending.metrics:
+        parts.append(f"m AS ({sql.insert_guarded(MetricSample, len(ending.metrics), guard='fin')})")
+        params += sql.row_values(MetricSample, ending.metrics)
+    return sql.fetch_value(", ".join(parts) + " SELECT count(*) FROM fin", params) == 1
