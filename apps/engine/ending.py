@@ -17,7 +17,7 @@ together or not at all; the live events and the downstream messages go out after
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from apps.calls.models import FINAL_STATES, Call, Event, MetricSample
 from apps.engine import sql
@@ -25,8 +25,6 @@ from apps.engine.dispatch import Downstream, downstream_prepare, downstream_send
 from apps.engine.recording import Ending, Running, ending_publish, ending_write, event_rows
 from apps.engine.routing import Route, route_write
 
-# Tests turn it off to run the steps on PostgreSQL too (the path every other database takes).
-ONE_STATEMENT = True
 _FINAL = ", ".join(f"'{state}'" for state in FINAL_STATES)
 
 
@@ -34,7 +32,7 @@ def call_end(*, call: Running, ending: Ending, route: Route) -> bool:
     """Write ``ending`` and ``route`` (the plugs it fires) together; False when another
     delivery ended the call first (nothing is written then)."""
     ending.events.extend(route.events)
-    if ONE_STATEMENT and not route.joins and connection.vendor == "postgresql":
+    if sql.one_statement() and not route.joins:
         downstream = downstream_prepare(parent=call, deliveries=route.deliveries) if route.deliveries else None
         won = _at_once(call=call, ending=ending, downstream=downstream)
         if won:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -32,6 +32,7 @@ _CALL = sql.table(Call).name
 _FINAL = ", ".join(f"'{state}'" for state in FINAL_STATES)
 _START_READ = ("state", "generation", "attempts", "started", "arguments", "tracking", "parent_id", "hops",
                "owner_id", "socket_id", "task_id", "name")
+NAME = "{name}"  # in a note written by one statement: the call's name, filled in by the statement
 
 
 @dataclass(frozen=True)
@@ -114,41 +115,85 @@ def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = No
 
     A call found already running was delivered before to a worker that died: its
     redelivery is recorded as an event. Only the call's row is locked, so calls of one
-    socket start concurrently.
+    socket start concurrently. On PostgreSQL the lock, the update and the events are one
+    statement; elsewhere, steps in one transaction.
     """
-    with transaction.atomic():
-        row = sql.fetch_one(f"SELECT {', '.join(_START_READ)} FROM {_CALL} WHERE id = %s{sql.for_update()}",
-                            list(sql.prepared(Call, {"id": call_id}).values()), model=Call, names=_START_READ)
-        if row is None or row["state"] in FINAL_STATES:
-            return None
-        if generation is not None and row["generation"] is not None and generation != row["generation"]:
-            logger.debug("call %s: dropped a message of send %s (the current send is %s)",
-                         call_id, generation, row["generation"])
-            return None
-        spec = topology().socket(row["socket_id"])
-        if spec is None:
-            return None
-        now = timezone.now()
-        running = Running(pk=str(call_id), name=row["name"], socket=spec, tracking=row["tracking"],
-                          parent_id=row["parent_id"], hops=row["hops"], owner_id=row["owner_id"],
-                          attempts=row["attempts"] + 1, arguments=row["arguments"], started=row["started"] or now,
-                          function=_function(spec, row["task_id"]))
-        sql.execute(f"UPDATE {_CALL} SET state = %s, started = %s, attempts = %s, worker_id = %s, agent_id = %s, "
-                    "node_id = %s, lastupdated = %s WHERE id = %s",
-                    [CallState.RUNNING, *sql.prepared(Call, {
-                        "started": running.started, "attempts": running.attempts, "worker_id": who.worker_id,
-                        "agent_id": who.agent_id, "node_id": who.node_id, "lastupdated": now, "id": call_id,
-                    }).values()])
-        redelivered = row["state"] == CallState.RUNNING
-        events: list[tuple[str, str, dict[str, Any]]] = (
-            [("redelivered", f"Redelivered to {who.hostname}", {})] if redelivered else [])
-        events += [("received", f"Received task {running.name} on {who.hostname}", {}),
-                   ("prerun", f"Prerun for task {running.name}", {})]
-        sql.rows_insert(Event, event_rows(call_id=call_id, events=events), now=now)
-        payload = call_event(call=running, socket=spec, event="prerun", state=CallState.RUNNING, host=who.hostname,
-                             redelivered=redelivered)
-        transaction.on_commit(partial(event_publish, payload))
+    now = timezone.now()
+    if sql.one_statement():
+        row = _start_at_once(call_id=call_id, who=who, generation=generation, now=now)
+    else:
+        with transaction.atomic():
+            row = _start_steps(call_id=call_id, who=who, generation=generation, now=now)
+    spec = topology().socket(row["socket_id"]) if row else None
+    if row is None or spec is None:
+        return None
+    running = Running(pk=str(call_id), name=row["name"], socket=spec, tracking=row["tracking"],
+                      parent_id=row["parent_id"], hops=row["hops"], owner_id=row["owner_id"],
+                      attempts=row["attempts"], arguments=row["arguments"], started=row["started"],
+                      function=_function(spec, row["task_id"]))
+    payload = call_event(call=running, socket=spec, event="prerun", state=CallState.RUNNING, host=who.hostname,
+                         redelivered=row["state"] == CallState.RUNNING)
+    transaction.on_commit(partial(event_publish, payload))
     return running
+
+
+def _start_events(*, who: WorkerIdentity, name: str = NAME) -> list[tuple[str, str, dict[str, Any]]]:
+    """The start's events, redelivered first (kept only when the call was running already)."""
+    return [("redelivered", f"Redelivered to {who.hostname}", {}),
+            ("received", f"Received task {name} on {who.hostname}", {}), ("prerun", f"Prerun for task {name}", {})]
+
+
+def _start_steps(*, call_id: str, who: WorkerIdentity, generation: int | None, now: datetime) -> dict | None:
+    row = sql.fetch_one(f"SELECT {', '.join(_START_READ)} FROM {_CALL} WHERE id = %s{sql.for_update()}",
+                        list(sql.prepared(Call, {"id": call_id}).values()), model=Call, names=_START_READ)
+    if row is None or row["state"] in FINAL_STATES or _stale(call_id=call_id, row=row, generation=generation):
+        return None
+    row.update(attempts=row["attempts"] + 1, started=row["started"] or now)
+    sql.execute(f"UPDATE {_CALL} SET state = %s, started = %s, attempts = %s, worker_id = %s, agent_id = %s, "
+                "node_id = %s, lastupdated = %s WHERE id = %s",
+                [CallState.RUNNING, *sql.prepared(Call, {
+                    "started": row["started"], "attempts": row["attempts"], "worker_id": who.worker_id,
+                    "agent_id": who.agent_id, "node_id": who.node_id, "lastupdated": now, "id": call_id,
+                }).values()])
+    events = _start_events(who=who, name=row["name"])[0 if row["state"] == CallState.RUNNING else 1:]
+    sql.rows_insert(Event, event_rows(call_id=call_id, events=events), now=now)
+    return row
+
+
+def _stale(*, call_id: str, row: dict[str, Any], generation: int | None) -> bool:
+    if generation is None or row["generation"] is None or generation == row["generation"]:
+        return False
+    logger.debug("call %s: dropped a message of send %s (the current send is %s)", call_id, generation,
+                 row["generation"])
+    return True
+
+
+def _start_at_once(*, call_id: str, who: WorkerIdentity, generation: int | None, now: datetime) -> dict | None:
+    """One statement: lock the row (CTE ``old``, which keeps the state it had), update it
+    unless it ended or the message is of another send, and insert the events, the
+    "redelivered" one only when it was running already."""
+    key = sql.prepared(Call, {"id": call_id, "worker_id": who.worker_id, "agent_id": who.agent_id,
+                              "node_id": who.node_id, "started": now})
+    events = event_rows(call_id=call_id, events=_start_events(who=who))
+    statement = (
+        f"WITH old AS (SELECT id, state, generation FROM {_CALL} WHERE id = %s FOR UPDATE), "
+        f"upd AS (UPDATE {_CALL} AS c SET state = %s, started = COALESCE(c.started, %s), attempts = c.attempts + 1, "
+        "worker_id = %s, agent_id = %s, node_id = %s, lastupdated = %s FROM old "
+        f"WHERE c.id = old.id AND old.state NOT IN ({_FINAL}) "
+        "AND (%s::integer IS NULL OR old.generation IS NULL OR old.generation = %s::integer) "
+        f"RETURNING old.state AS was, {', '.join(f'c.{name}' for name in _START_READ[1:])}), "
+        f"ev AS ({_start_events_insert(len(events))}) "
+        f"SELECT was, {', '.join(_START_READ[1:])} FROM upd")
+    params = [key["id"], CallState.RUNNING, key["started"], key["worker_id"], key["agent_id"], key["node_id"],
+              key["started"], generation, generation, *sql.row_values(Event, events, now=now)]
+    return sql.fetch_one(statement, params, model=Call, names=_START_READ)
+
+
+@cache
+def _start_events_insert(count: int) -> str:
+    return sql.insert_guarded(Event, count, guard="upd", overrides=(
+        ("note", f"left(replace(v.note, '{NAME}', upd.name), 500)"),
+    ), where="v.name <> 'redelivered' OR upd.was = 'running'")
 
 
 @dataclass

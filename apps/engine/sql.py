@@ -150,25 +150,36 @@ def _row_template(model: type[models.Model], if_exists: tuple[str, ...]) -> str:
 
 @cache
 def insert_guarded(model: type[models.Model], count: int, *, guard: str, if_exists: tuple[str, ...] = (),
-                   returning: str = "") -> str:
-    """``INSERT ... SELECT`` of ``count`` rows of parameters (``row_values``) that inserts
-    them only when the CTE ``guard`` returned a row: a part of one PostgreSQL statement
-    whose every write depends on its first (apps.engine.recording)."""
+                   overrides: tuple[tuple[str, str], ...] = (), where: str = "") -> str:
+    """``INSERT ... SELECT`` of ``count`` rows of parameters (``row_values``, as ``v``) that
+    inserts them only when the CTE ``guard`` returned a row (and ``where`` holds): a part of
+    one PostgreSQL statement whose every write depends on its first (apps.engine.ending,
+    apps.engine.recording). ``overrides``: (attname, SQL expression) instead of a value."""
     quote = connection.ops.quote_name
     spec = table(model)
     names = [quote(column.field.column) for column in spec.columns]
+    instead = dict(overrides)
     select = []
     for column, name in zip(spec.columns, names, strict=True):
-        cast = f"v.{name}::{column.field.cast_db_type(connection)}"  # type: ignore[attr-defined]
+        cast = instead.get(column.attname) or f"v.{name}::{column.field.cast_db_type(connection)}"  # type: ignore[attr-defined]
         if column.attname in if_exists:
             target = column.field.related_model._meta  # type: ignore[union-attr]
             key = quote(target.pk.column)
             cast = f"(SELECT {key} FROM {quote(target.db_table)} WHERE {key} = {cast})"
         select.append(cast)
     rows = ", ".join([spec.row] * count)
-    statement = (f"INSERT INTO {spec.name} {spec.column_list} SELECT {', '.join(select)} "
-                 f"FROM {guard}, (VALUES {rows}) AS v ({', '.join(names)})")
-    return statement + (f" RETURNING {returning}" if returning else "")
+    return (f"INSERT INTO {spec.name} {spec.column_list} SELECT {', '.join(select)} "
+            f"FROM {guard}, (VALUES {rows}) AS v ({', '.join(names)})" + (f" WHERE {where}" if where else ""))
+
+
+# Tests turn it off to run the steps on PostgreSQL too (the path every other database takes).
+ONE_STATEMENT = True
+
+
+def one_statement() -> bool:
+    """Whether a transition and what it writes with it go as one statement (PostgreSQL's
+    data-modifying CTEs), rather than as steps in one transaction."""
+    return ONE_STATEMENT and connection.vendor == "postgresql"
 
 
 def prepared(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,8 @@ class File(BaseModel):
 
 
 class Flow(BaseModel):
-    # Workers keep it in memory: a write through the services bumps the topology (apps.core.topology).
+    # Its versions are what calls record: a write through the services bumps the topology
+    # (apps.core.topology), which workers keep in memory.
     shapes_topology: ClassVar[bool] = True
 
     file = models.ForeignKey(File, null=True, blank=True, on_delete=models.SET_NULL, related_name="flows")
@@ -42,7 +43,6 @@ class Version(BaseModel):
     """An immutable snapshot of a flow's canvas document. Never updated once saved."""
 
     shapes_topology: ClassVar[bool] = True
-
 
     name = models.CharField(max_length=200)
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="versions")
