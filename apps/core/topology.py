@@ -44,6 +44,11 @@ def _bump() -> None:
                        error, settings.TOPOLOGY_MAX_AGE)
 
 
+def topology_local() -> int:
+    """This process's own writes so far (before they commit)."""
+    return _local
+
+
 def topology_generation() -> tuple[int, int] | None:
     """The generation a cached copy must match, or None when it cannot be known."""
     try:

@@ -1,8 +1,9 @@
 """Submit calls: record the Call, then send one small JSON message to its socket's queue.
 
-The message carries only the call id and its send generation (``Call.generation``: a worker
-drops a message of another send, see apps.engine.outbox); everything needed to run and to reproduce the
-call (arguments, socket, run id, parent, flow version) is in the Call row.
+The message carries only the call id, its send generation (``Call.generation``: a worker
+drops a message of another send, see apps.engine.outbox) and the topology generation its
+sender saw (apps.engine.topology); everything needed to run and to reproduce the call
+(arguments, socket, run id, parent, flow version) is in the Call row.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from apps.calls.models import Call, CallState, Event
 from apps.core.errors import BadRequest, NotFound, Unavailable
 from apps.engine import sql
-from apps.engine.events import call_event, event_publish
+from apps.engine.events import call_event, event_publish, events_publish
 from apps.engine.message_headers import publish_headers
 from apps.engine.monitor.health import broker_unreachable_note
 from apps.engine.pressure import QueueFull, full_message, ready_count, room_check, room_wait
 from apps.engine.queues import TASK_NAME, Destination, broker_is_amqp, destination_queue
 from apps.engine.recording import call_fail, event_add, event_rows
 from apps.engine.redis_capped import QueueRefused
-from apps.engine.topology import PlugSpec, SocketSpec, topology
+from apps.engine.topology import PlugSpec, SocketSpec, topology, topology_seen
 from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
 
@@ -155,11 +156,12 @@ def downstream_submit(*, parent, deliveries: list[Delivery]) -> list[Queued]:
     return downstream.queued
 
 
-def downstream_send(queued: list[Queued]) -> None:
+def downstream_send(queued: list[Queued], *, events: list[dict[str, Any]] | None = None) -> None:
     """Once the transaction commits, send each call on its plug's queue, after waiting for
-    room there (a downstream call holds its producer instead of being refused)."""
-    for each in queued:
-        transaction.on_commit(partial(_send_held, each))
+    room there (a downstream call holds its producer instead of being refused); then publish
+    ``events`` (the outcome that routed them) and the calls' "queued" events in one round
+    trip. The messages go first: the next hop starts sooner."""
+    transaction.on_commit(partial(_send_held, list(queued), list(events or [])))
 
 
 def _send_source(queued: Queued) -> None:
@@ -167,9 +169,11 @@ def _send_source(queued: Queued) -> None:
     event_publish(call_event(call=queued, socket=queued.socket, event="queued", state="queued"))
 
 
-def _send_held(queued: Queued) -> None:
-    _publish_held(call=queued, destination=queued.destination, plug_id=queued.plug_id)
-    event_publish(call_event(call=queued, socket=queued.socket, event="queued", state="queued"))
+def _send_held(queued: list[Queued], events: list[dict[str, Any]]) -> None:
+    for each in queued:
+        _publish_held(call=each, destination=each.destination, plug_id=each.plug_id)
+    events_publish([*events, *(call_event(call=each, socket=each.socket, event="queued", state="queued")
+                               for each in queued)])
 
 
 def _publish_source(*, call: Queued, destination: Destination, retry_policy: dict[str, Any]) -> None:
@@ -263,7 +267,8 @@ def call_publish(*, call: Call | Queued, destination: Destination, countdown: fl
     while True:
         try:
             celery_app.send_task(
-                TASK_NAME, kwargs={"call_id": str(call.pk), "generation": call.generation}, task_id=str(call.pk),
+                TASK_NAME, kwargs={"call_id": str(call.pk), "generation": call.generation,
+                                   "topology": topology_seen()}, task_id=str(call.pk),
                 queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
             )
             return

@@ -22,7 +22,7 @@ from django.db import transaction
 from apps.calls.models import FINAL_STATES, Call, Event, MetricSample
 from apps.engine import sql
 from apps.engine.dispatch import Downstream, downstream_prepare, downstream_send, input_rows, queued_event_rows
-from apps.engine.recording import Ending, Running, ending_publish, ending_write, event_rows
+from apps.engine.recording import Ending, Running, ending_events, ending_publish, ending_write, event_rows
 from apps.engine.routing import Route, route_write
 
 _FINAL = ", ".join(f"'{state}'" for state in FINAL_STATES)
@@ -35,10 +35,10 @@ def call_end(*, call: Running, ending: Ending, route: Route) -> bool:
     if sql.one_statement() and not route.joins:
         downstream = downstream_prepare(parent=call, deliveries=route.deliveries) if route.deliveries else None
         won = _at_once(call=call, ending=ending, downstream=downstream)
-        if won:
+        if won and downstream:
+            downstream_send(downstream.queued, events=ending_events(ending))
+        elif won:
             ending_publish(ending)
-            if downstream:
-                downstream_send(downstream.queued)
         return won
     with transaction.atomic(savepoint=False):
         won = ending_write(call_id=call.pk, ending=ending)

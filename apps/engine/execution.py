@@ -55,8 +55,8 @@ class Outcome:
 
 
 def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None = None,
-                 generation: int | None = None) -> Outcome:
-    call = call_start(call_id=call_id, who=context.who, generation=generation)
+                 generation: int | None = None, seen: int | None = None) -> Outcome:
+    call = call_start(call_id=call_id, who=context.who, generation=generation, seen=seen)
     if call is None:
         return Outcome(state="skipped")
     if upstream:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from apps.calls.models import FINAL_STATES, Call, CallState, Event, MetricSample
 from apps.engine import sql
-from apps.engine.events import call_event, event_publish
+from apps.engine.events import call_event, event_publish, events_publish
 from apps.engine.topology import SocketSpec, topology
 from apps.processors.models import Task
 
@@ -108,10 +108,13 @@ def events_add(*, call_id, events: list[tuple[str, str]]) -> None:
     sql.rows_insert(Event, event_rows(call_id=call_id, events=[(name, note, {}) for name, note in events]))
 
 
-def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = None) -> Running | None:
+def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = None,
+               seen: int | None = None) -> Running | None:
     """Mark a call running; None when it already ended (cancelled, finished, expired), or
     when ``generation`` (the message's send) is not the call's current one: the outbox
     sweeper sent it again (apps.engine.outbox), and that newer message runs it.
+
+    ``seen``: the topology generation its sender saw (apps.engine.topology).
 
     A call found already running was delivered before to a worker that died: its
     redelivery is recorded as an event. Only the call's row is locked, so calls of one
@@ -124,7 +127,7 @@ def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = No
     else:
         with transaction.atomic():
             row = _start_steps(call_id=call_id, who=who, generation=generation, now=now)
-    spec = topology().socket(row["socket_id"]) if row else None
+    spec = topology(seen=seen).socket(row["socket_id"]) if row else None
     if row is None or spec is None:
         return None
     running = Running(pk=str(call_id), name=row["name"], socket=spec, tracking=row["tracking"],
@@ -254,8 +257,12 @@ def ending_write(*, call_id, ending: Ending) -> bool:
 
 
 def ending_publish(ending: Ending) -> None:
-    for payload in (ending.payload, *metric_payloads(ending)):
-        transaction.on_commit(partial(event_publish, payload))
+    """The outcome's live events, after commit, in one round trip."""
+    transaction.on_commit(partial(events_publish, ending_events(ending)))
+
+
+def ending_events(ending: Ending) -> list[dict[str, Any]]:
+    return [ending.payload, *metric_payloads(ending)]
 
 
 def sql_name(attname: str) -> str:

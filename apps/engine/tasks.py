@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import partial
+
 from celery import shared_task
 from celery.signals import task_prerun, worker_process_init
-from django.db import close_old_connections, connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, connections
 
 from apps.engine import worker
-from apps.engine.execution import CallFailed, call_execute, call_retry_later
+from apps.engine.execution import CallFailed, Outcome, call_execute, call_retry_later
 from apps.engine.queues import TASK_NAME
 from apps.engine.sql import writes_durable
+
+logger = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
 def database_connections_keep(**_) -> None:
     """A worker child keeps its database connection from call to call (CELERY_DB_REUSE_MAX
     stops Celery closing it around each task), unless DB_CONN_MAX_AGE gives it a lifetime.
-    On PostgreSQL it commits without waiting for the disk; each task waits once, at its
-    end, before its message is acknowledged (``sql.writes_durable``)."""
+    It is not checked before each call (a round trip per call): a call that finds it broken
+    reconnects and runs again (``_reconnected``). On PostgreSQL it commits without waiting
+    for the disk; each task waits once, at its end, before its message is acknowledged
+    (``sql.writes_durable``)."""
     for alias in connections:
         options = connections[alias].settings_dict
         if not options.get("CONN_MAX_AGE"):
             options["CONN_MAX_AGE"] = None
-            options["CONN_HEALTH_CHECKS"] = True
+        options["CONN_HEALTH_CHECKS"] = False
         if connections[alias].vendor == "postgresql":
             extra = options.setdefault("OPTIONS", {})
             extra["options"] = f"{extra.get('options', '')} -c synchronous_commit=off".strip()
@@ -40,16 +48,18 @@ def database_connections_check(sender=None, **_) -> None:
 
 
 @shared_task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_call(self, *upstream, call_id: str, workflow: bool = False, generation: int | None = None):
+def run_call(self, *upstream, call_id: str, workflow: bool = False, generation: int | None = None,
+             topology: int | None = None):
     """Run a recorded call. In a workflow (client API canvas) the previous step's result
     arrives as ``upstream`` and goes first in the arguments, and the result is returned
     so Celery passes it on; a failed call raises so the workflow stops. A retry is sent
     by ``call_retry_later`` (lossless on a full queue), in a workflow by Celery (which
     carries the rest of the workflow along). ``generation``: the send this message is; a
-    message of an earlier send (the outbox sweeper sent the call again) is dropped."""
+    message of an earlier send (the outbox sweeper sent the call again) is dropped.
+    ``topology``: the topology generation the sender saw (apps.engine.topology)."""
     context = worker.current_context()
-    outcome = call_execute(call_id=str(call_id), context=context, upstream=list(upstream),
-                           generation=generation)
+    outcome = _reconnected(partial(call_execute, call_id=str(call_id), context=context, upstream=list(upstream),
+                                   generation=generation, seen=topology))
     if outcome.retry_in is not None and workflow:
         writes_durable()
         raise self.retry(countdown=outcome.retry_in, max_retries=None)
@@ -61,6 +71,20 @@ def run_call(self, *upstream, call_id: str, workflow: bool = False, generation: 
     if outcome.state == "failed":
         raise CallFailed(outcome.error)
     return outcome.result
+
+
+def _reconnected(execute: Callable[[], Outcome]) -> Outcome:
+    """Run the call; when the database connection turns out broken (the server restarted,
+    a network cut), reconnect and run it again, as a redelivery would (the call's row says
+    where it got to)."""
+    try:
+        return execute()
+    except (InterfaceError, OperationalError) as error:
+        if connection.in_atomic_block:
+            raise
+        logger.warning("database connection broken (%s); reconnecting to run the call again", error)
+        connection.close()
+        return execute()
 
 
 @shared_task(name="elasticcode.fire_schedule", acks_late=True, ignore_result=True)

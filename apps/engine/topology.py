@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from apps.core.topology import topology_generation
+from apps.core.topology import topology_generation, topology_local
 from apps.engine.queues import Destination, plug_destination, socket_destination
 from apps.processors.models import Plug, PlugType, Socket
 
@@ -77,15 +77,29 @@ class Topology:
 _current: Topology | None = None
 
 
-def topology() -> Topology:
-    """This process's copy, re-read when the generation moved or it grew too old."""
+def topology(*, seen: int | None = None) -> Topology:
+    """This process's copy, re-read when the generation moved or it grew too old.
+
+    ``seen``: the generation the sender of a call's message had (it rides in the message).
+    A copy at least that new serves the call without asking Redis: a call never runs on an
+    older topology than the one its sender saw, and a change reaches a run already on its
+    way within TOPOLOGY_MAX_AGE (or at once, with the next call sent after it)."""
     global _current
-    generation = topology_generation()
     current = _current
+    if (current is not None and seen is not None and current.generation is not None
+            and current.generation[0] == topology_local() and current.generation[1] >= seen
+            and time.monotonic() - current.loaded <= settings.TOPOLOGY_MAX_AGE):
+        return current
+    generation = topology_generation()
     if (current is None or generation is None or generation != current.generation
             or time.monotonic() - current.loaded > settings.TOPOLOGY_MAX_AGE):
         current = _current = Topology(generation=generation)
     return current
+
+
+def topology_seen() -> int | None:
+    """The generation this process's copy is of, for the messages it sends (``topology``)."""
+    return _current.generation[1] if _current is not None and _current.generation is not None else None
 
 
 def topology_held() -> Topology:
