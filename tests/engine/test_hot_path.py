@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from apps.calls.models import Call, CallState, Join, MetricSample
-from apps.engine import sql
+from apps.engine import dispatch, recording, sql
 from apps.engine.ending import call_end
 from apps.engine.recording import WorkerIdentity, call_start, failure, success
 from apps.engine.routing import route_plan
@@ -61,12 +61,16 @@ def test_an_ended_call_or_a_message_of_another_send_is_not_started(writes):
     assert call_start(call_id=str(resent.pk), who=WHO, generation=2) is not None
 
 
-def test_an_outcome_is_recorded_and_routed_once(writes, django_capture_on_commit_callbacks):
+def test_an_outcome_is_recorded_and_routed_once(writes, django_capture_on_commit_callbacks, monkeypatch):
     source = make_socket()
     target = make_socket(source.processor)
     make_plug(source, target)
     call = make_call(source)
-    with django_capture_on_commit_callbacks() as sent:
+    streamed, sent = [], []
+    monkeypatch.setattr(dispatch, "events_publish", streamed.extend)
+    monkeypatch.setattr(recording, "events_publish", streamed.extend)
+    monkeypatch.setattr(dispatch, "_publish_held", lambda **kw: sent.append(kw["call"].pk))
+    with django_capture_on_commit_callbacks(execute=True):
         assert finish(call, {"n": 1}, metrics=[{"name": "rows", "value": 3, "tag": {"t": "x"}}])
     call.refresh_from_db()
     assert (call.state, call.result, call.log, call.commit) == (CallState.FINISHED, {"n": 1}, "out\n", "c0ffee")
@@ -77,9 +81,9 @@ def test_an_outcome_is_recorded_and_routed_once(writes, django_capture_on_commit
                                                                                        "kwargs": {}}, 1)
     assert (child.tracking, list(child.inputs.all()), names(child)) == (call.tracking, [call], ["queued"])
     assert MetricSample.objects.get(call=call).tags == {"t": "x"}
-    # The prerun event; then the downstream call's message, followed by the postrun, metric
-    # and queued events in one round trip.
-    assert len(sent) == 2
+    assert sent == [child.pk], "its message is sent once the outcome commits"
+    assert [e["event"] for e in streamed if e["kind"] == "call"] == ["postrun", "queued"]
+    assert [e["name"] for e in streamed if e["kind"] == "metric"] == ["rows"]
     running = call_start(call_id=str(call.pk), who=WHO)
     assert running is None, "an ended call does not start again"
 
