@@ -65,4 +65,4 @@ def _at_once(*, call: Running, ending: Ending, downstream: Downstream | None) ->
     if ending.metrics:
         parts.append(f"m AS ({sql.insert_guarded(MetricSample, len(ending.metrics), guard='fin')})")
         params += sql.row_values(MetricSample, ending.metrics)
-    return sql.fetch_value(", ".join(parts) + " SELECT count(*) FROM fin", params) == 1
+    return sql.fetch_value(", ".join(parts) + " SELECT count(*) FROM fin", params, prepare=True) == 1

@@ -189,7 +189,7 @@ def _start_at_once(*, call_id: str, who: WorkerIdentity, generation: int | None,
         f"SELECT was, {', '.join(_START_READ[1:])} FROM upd")
     params = [key["id"], CallState.RUNNING, key["started"], key["worker_id"], key["agent_id"], key["node_id"],
               key["started"], generation, generation, *sql.row_values(Event, events, now=now)]
-    return sql.fetch_one(statement, params, model=Call, names=_START_READ)
+    return sql.fetch_one(statement, params, model=Call, names=_START_READ, prepare=True)
 
 
 @cache

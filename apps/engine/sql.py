@@ -11,12 +11,14 @@ for the embedded default).
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
@@ -211,11 +213,12 @@ def instance(model: type[M], row: dict[str, Any]) -> M:
 
 
 def fetch_one(statement: str, params: Sequence[Any], *, model: type[models.Model],
-              names: Sequence[str]) -> dict[str, Any] | None:
+              names: Sequence[str], prepare: bool = False) -> dict[str, Any] | None:
     """The first row of a statement returning ``names`` (attnames of ``model``, in that
-    order), converted to Python values as the ORM reads them; None when there is none."""
+    order), converted to Python values as the ORM reads them; None when there is none.
+    ``prepare``: run it as a prepared statement (``_execute``)."""
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        _execute(cursor, statement, params, prepare=prepare)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -241,11 +244,39 @@ def _converters(model: type[models.Model], names: tuple[str, ...]) -> tuple[tupl
     return tuple(found)
 
 
-def fetch_value(statement: str, params: Sequence[Any]) -> Any:
+def fetch_value(statement: str, params: Sequence[Any], *, prepare: bool = False) -> Any:
     """The first column of the first row of a statement."""
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        _execute(cursor, statement, params, prepare=prepare)
         return cursor.fetchone()[0]
+
+
+# Per database connection: statement text -> the name it was prepared under.
+_prepared: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+PREPARED_MAX = 64
+
+
+def _execute(cursor, statement: str, params: Sequence[Any], *, prepare: bool) -> None:
+    """Run ``statement``; with ``prepare`` on PostgreSQL (and DB_PREPARED_STATEMENTS), as a
+    statement this connection prepared the first time it ran it: the server plans the
+    hot path's CTEs once per connection instead of on every call (their planning took
+    longer than their execution). At most PREPARED_MAX shapes per connection; past that,
+    statements run unprepared."""
+    if not (prepare and settings.DB_PREPARED_STATEMENTS and connection.vendor == "postgresql"):
+        cursor.execute(statement, params)
+        return
+    names = _prepared.setdefault(connection.connection, {})
+    name = names.get(statement)
+    if name is None:
+        if len(names) >= PREPARED_MAX:
+            cursor.execute(statement, params)
+            return
+        name = f"ec_hot_{len(names)}"
+        pieces = statement.split("%s")
+        numbered = pieces[0] + "".join(f"${index}{piece}" for index, piece in enumerate(pieces[1:], start=1))
+        cursor.execute(f"PREPARE {name} AS {numbered}")
+        names[statement] = name
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
 
 
 def execute(statement: str, params: Sequence[Any]) -> int:

@@ -5,6 +5,7 @@ the same rows either way (apps.engine.recording, apps.engine.ending, apps.engine
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from apps.calls.models import Call, CallState, Join, MetricSample
 from apps.engine import dispatch, recording, sql
@@ -171,3 +172,22 @@ def test_a_downstream_call_records_the_flow_version_only_while_it_exists(writes)
     later = make_call(source)
     assert finish(later, 2)
     assert Call.objects.get(parent=later).version_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_start_is_planned_once_per_connection_and_again_after_a_reconnect(monkeypatch):
+    monkeypatch.setattr(sql, "ONE_STATEMENT", True)
+
+    def prepared() -> list[str]:
+        """This session's prepared starts (the tests before may have prepared outcomes)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%WITH old AS%%'")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(2):
+        assert call_start(call_id=str(make_call().pk), who=WHO) is not None
+    (statement,) = prepared()
+    assert statement.startswith("PREPARE ec_hot_")
+    connection.close()  # a new session has no prepared statements: it prepares its own
+    assert call_start(call_id=str(make_call().pk), who=WHO) is not None
+    assert len(prepared()) == 1
