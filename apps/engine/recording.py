@@ -127,8 +127,13 @@ def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = No
     else:
         with transaction.atomic():
             row = _start_steps(call_id=call_id, who=who, generation=generation, now=now)
-    spec = topology(seen=seen).socket(row["socket_id"]) if row else None
-    if row is None or spec is None:
+    if row is None:
+        return None
+    if row["attempts"] is None:  # not started: it ended, or this message is of another send
+        _stale_note(call_id=call_id, row=row, generation=generation)
+        return None
+    spec = topology(seen=seen).socket(row["socket_id"])
+    if spec is None:
         return None
     running = Running(pk=str(call_id), name=row["name"], socket=spec, tracking=row["tracking"],
                       parent_id=row["parent_id"], hops=row["hops"], owner_id=row["owner_id"],
@@ -149,8 +154,8 @@ def _start_events(*, who: WorkerIdentity, name: str = NAME) -> list[tuple[str, s
 def _start_steps(*, call_id: str, who: WorkerIdentity, generation: int | None, now: datetime) -> dict | None:
     row = sql.fetch_one(f"SELECT {', '.join(_START_READ)} FROM {_CALL} WHERE id = %s{sql.for_update()}",
                         list(sql.prepared(Call, {"id": call_id}).values()), model=Call, names=_START_READ)
-    if row is None or row["state"] in FINAL_STATES or _stale(call_id=call_id, row=row, generation=generation):
-        return None
+    if row is None or row["state"] in FINAL_STATES or _stale(row=row, generation=generation):
+        return row and {**row, "attempts": None}
     row.update(attempts=row["attempts"] + 1, started=row["started"] or now)
     sql.execute(f"UPDATE {_CALL} SET state = %s, started = %s, attempts = %s, worker_id = %s, agent_id = %s, "
                 "node_id = %s, lastupdated = %s WHERE id = %s",
@@ -163,18 +168,24 @@ def _start_steps(*, call_id: str, who: WorkerIdentity, generation: int | None, n
     return row
 
 
-def _stale(*, call_id: str, row: dict[str, Any], generation: int | None) -> bool:
-    if generation is None or row["generation"] is None or generation == row["generation"]:
-        return False
-    logger.debug("call %s: dropped a message of send %s (the current send is %s)", call_id, generation,
-                 row["generation"])
-    return True
+def _stale(*, row: dict[str, Any], generation: int | None) -> bool:
+    """Whether a message of send ``generation`` is not the call's current send."""
+    return generation is not None and row["generation"] is not None and generation != row["generation"]
+
+
+def _stale_note(*, call_id: str, row: dict[str, Any], generation: int | None) -> None:
+    """A message of an older send (the outbox sweeper sent the call again) is dropped, and
+    the call says so; a redelivered message of an ended call is skipped without a word."""
+    if _stale(row=row, generation=generation):
+        event_add(call_id=call_id, name="dropped", note=f"A message of send {generation} was dropped: the call was "
+                  f"sent again (send {row['generation']}) and that message runs it.")
 
 
 def _start_at_once(*, call_id: str, who: WorkerIdentity, generation: int | None, now: datetime) -> dict | None:
     """One statement: lock the row (CTE ``old``, which keeps the state it had), update it
     unless it ended or the message is of another send, and insert the events, the
-    "redelivered" one only when it was running already."""
+    "redelivered" one only when it was running already. The row has the state and send it
+    had, and, when it was started, ``attempts`` and the rest (else None)."""
     key = sql.prepared(Call, {"id": call_id, "worker_id": who.worker_id, "agent_id": who.agent_id,
                               "node_id": who.node_id, "started": now})
     events = event_rows(call_id=call_id, events=_start_events(who=who))
@@ -184,9 +195,10 @@ def _start_at_once(*, call_id: str, who: WorkerIdentity, generation: int | None,
         "worker_id = %s, agent_id = %s, node_id = %s, lastupdated = %s FROM old "
         f"WHERE c.id = old.id AND old.state NOT IN ({_FINAL}) "
         "AND (%s::integer IS NULL OR old.generation IS NULL OR old.generation = %s::integer) "
-        f"RETURNING old.state AS was, {', '.join(f'c.{name}' for name in _START_READ[1:])}), "
+        f"RETURNING old.state AS was, {', '.join(f'c.{name}' for name in _START_READ[2:])}), "
         f"ev AS ({_start_events_insert(len(events))}) "
-        f"SELECT was, {', '.join(_START_READ[1:])} FROM upd")
+        f"SELECT old.state, old.generation, {', '.join(f'upd.{name}' for name in _START_READ[2:])} "
+        "FROM old LEFT JOIN upd ON true")
     params = [key["id"], CallState.RUNNING, key["started"], key["worker_id"], key["agent_id"], key["node_id"],
               key["started"], generation, generation, *sql.row_values(Event, events, now=now)]
     return sql.fetch_one(statement, params, model=Call, names=_START_READ, prepare=True)

@@ -55,10 +55,12 @@ def test_a_start_marks_the_call_running_and_a_second_delivery_is_recorded_as_one
 def test_an_ended_call_or_a_message_of_another_send_is_not_started(writes):
     ended = make_call(state=CallState.CANCELLED)
     assert call_start(call_id=str(ended.pk), who=WHO) is None
+    assert names(ended) == [], "a redelivered message of an ended call is skipped without a word"
     resent = make_call(generation=2)
     assert call_start(call_id=str(resent.pk), who=WHO, generation=1) is None
     resent.refresh_from_db()
-    assert (resent.state, resent.attempts, names(resent)) == (CallState.QUEUED, 0, [])
+    assert (resent.state, resent.attempts, names(resent)) == (CallState.QUEUED, 0, ["dropped"])
+    assert resent.events.get().note.startswith("A message of send 1 was dropped: the call was sent again (send 2)")
     assert call_start(call_id=str(resent.pk), who=WHO, generation=2) is not None
 
 

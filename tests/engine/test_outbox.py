@@ -64,6 +64,8 @@ def test_a_lost_message_is_sent_again_and_a_stale_one_dropped(proc1, start_worke
         assert (done.state, done.result) == (CallState.FINISHED, result)
         assert ran_once(done), list(done.events.values_list("name", flat=True))
     assert "resent" in Call.objects.get(pk=lost.pk).events.values_list("name", flat=True)
+    assert wait_for(lambda: twice.events.filter(name="dropped").first(), processes=[worker],
+                    what="the stale message's dropped event").note.startswith("A message of send 0 was dropped")
 
 
 @pytest.fixture
