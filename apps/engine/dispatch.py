@@ -80,7 +80,7 @@ def call_submit(*, socket: Socket | SocketSpec, args: list, kwargs: dict, by=Non
                            parent=None, inputs=[])
         queued = Queued(pk=call.pk, name=call.name, tracking=call.tracking, parent_id=None,
                         generation=call.generation, socket=spec, destination=spec.destination)
-        transaction.on_commit(partial(_send_source, queued))
+        transaction.on_commit(partial(send_source, queued))
     return call
 
 
@@ -97,7 +97,7 @@ def socket_spec_of(socket: Socket | SocketSpec) -> SocketSpec:
 class Queued:
     """A call recorded queued, as sending it needs it (and its live event)."""
 
-    pk: uuid.UUID
+    pk: uuid.UUID | str
     name: str
     tracking: uuid.UUID
     parent_id: uuid.UUID | str | None
@@ -164,7 +164,9 @@ def downstream_send(queued: list[Queued], *, events: list[dict[str, Any]] | None
     transaction.on_commit(partial(_send_held, list(queued), list(events or [])))
 
 
-def _send_source(queued: Queued) -> None:
+def send_source(queued: Queued) -> None:
+    """Send a source call once recorded (the submitter gets BrokerUnreachable, a 503, when
+    the broker cannot be reached), then its "queued" live event."""
     _publish_source(call=queued, destination=queued.destination, retry_policy=SUBMIT_RETRY)
     event_publish(call_event(call=queued, socket=queued.socket, event="queued", state="queued"))
 
@@ -204,8 +206,8 @@ def call_record(*, socket: Socket | SocketSpec, arguments: dict[str, Any], by, t
     """The queued Call row, the calls that feed it and its "queued" event (nothing is sent),
     as a Call instance (not read back). ``arguments`` must come from ``arguments_validate``.
     It travels on the socket's own queue. A call of a socket a deployed flow owns records that flow's
-    version. ``generation=None``: a call the outbox sweeper must not send again (a workflow
-    step, which travels inside its canvas). Who started the run owns its downstream calls."""
+    version. ``generation=None``: a call the outbox sweeper must not send again. Who started
+    the run owns its downstream calls."""
     spec = socket_spec_of(socket)
     now = timezone.now()
     owner_id = by.pk if getattr(by, "is_authenticated", False) else (parent.owner_id if parent else None)

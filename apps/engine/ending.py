@@ -32,7 +32,7 @@ def call_end(*, call: Running, ending: Ending, route: Route) -> bool:
     """Write ``ending`` and ``route`` (the plugs it fires) together; False when another
     delivery ended the call first (nothing is written then)."""
     ending.events.extend(route.events)
-    if sql.one_statement() and not route.joins:
+    if sql.one_statement() and not route.joins and not call.then:
         downstream = downstream_prepare(parent=call, deliveries=route.deliveries) if route.deliveries else None
         won = _at_once(call=call, ending=ending, downstream=downstream)
         if won and downstream:

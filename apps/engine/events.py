@@ -28,6 +28,11 @@ def _client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
+def redis_client() -> redis.Redis:
+    """The platform's Redis (REDIS_URL), for the engine's small keys."""
+    return _client()
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 

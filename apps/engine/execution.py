@@ -42,10 +42,6 @@ class WorkerContext:
         return self._runner
 
 
-class CallFailed(Exception):
-    """A workflow step failed; the message is the call's recorded error."""
-
-
 @dataclass(frozen=True)
 class Outcome:
     state: str
@@ -54,14 +50,11 @@ class Outcome:
     error: str = ""
 
 
-def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None = None,
-                 generation: int | None = None, seen: int | None = None) -> Outcome:
+def call_execute(*, call_id: str, context: WorkerContext, generation: int | None = None,
+                 seen: int | None = None) -> Outcome:
     call = call_start(call_id=call_id, who=context.who, generation=generation, seen=seen)
     if call is None:
         return Outcome(state="skipped")
-    if upstream:
-        call.arguments = {**call.arguments, "args": upstream + list(call.arguments.get("args", []))}
-        Call.objects.filter(pk=call.pk).update(arguments=call.arguments)
     socket = call.socket
     try:
         response = context.runner().call(

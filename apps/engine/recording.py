@@ -10,7 +10,7 @@ and what routing adds (apps.engine.routing) in the same transaction.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, partial
 from typing import Any, Protocol
@@ -31,7 +31,7 @@ MAX_LOG_CHARS = 64 * 1024
 _CALL = sql.table(Call).name
 _FINAL = ", ".join(f"'{state}'" for state in FINAL_STATES)
 _START_READ = ("state", "generation", "attempts", "started", "arguments", "tracking", "parent_id", "hops",
-               "owner_id", "socket_id", "task_id", "name")
+               "owner_id", "socket_id", "task_id", "name", "then")
 NAME = "{name}"  # in a note written by one statement: the call's name, filled in by the statement
 
 
@@ -58,6 +58,7 @@ class Running:
     arguments: dict[str, Any]
     started: datetime | None
     function: str  # the task the call was recorded for (its socket's, unless the socket was re-pointed since)
+    then: list[str] = field(default_factory=list)  # workflow steps waiting for its result (calls.Gather)
 
     @property
     def socket_id(self) -> str:
@@ -84,7 +85,7 @@ def running_of(call: Call | Running) -> Running:
         raise Call.DoesNotExist(f"The socket of call {call.pk} no longer exists.")
     return Running(pk=str(call.pk), name=call.name, socket=spec, tracking=call.tracking, parent_id=call.parent_id,
                    hops=call.hops, owner_id=call.owner_id, attempts=call.attempts, arguments=call.arguments,
-                   started=call.started, function=_function(spec, call.task_id))
+                   started=call.started, function=_function(spec, call.task_id), then=call.then)
 
 
 def _function(spec: SocketSpec, task_id) -> str:
@@ -138,7 +139,7 @@ def call_start(*, call_id: str, who: WorkerIdentity, generation: int | None = No
     running = Running(pk=str(call_id), name=row["name"], socket=spec, tracking=row["tracking"],
                       parent_id=row["parent_id"], hops=row["hops"], owner_id=row["owner_id"],
                       attempts=row["attempts"], arguments=row["arguments"], started=row["started"],
-                      function=_function(spec, row["task_id"]))
+                      function=_function(spec, row["task_id"]), then=row["then"] or [])
     payload = call_event(call=running, socket=spec, event="prerun", state=CallState.RUNNING, host=who.hostname,
                          redelivered=row["state"] == CallState.RUNNING)
     transaction.on_commit(partial(event_publish, payload))
@@ -152,7 +153,7 @@ def _start_events(*, who: WorkerIdentity, name: str = NAME) -> list[tuple[str, s
 
 
 def _start_steps(*, call_id: str, who: WorkerIdentity, generation: int | None, now: datetime) -> dict | None:
-    row = sql.fetch_one(f"SELECT {', '.join(_START_READ)} FROM {_CALL} WHERE id = %s{sql.for_update()}",
+    row = sql.fetch_one(f"SELECT {_columns('', _START_READ)} FROM {_CALL} WHERE id = %s{sql.for_update()}",
                         list(sql.prepared(Call, {"id": call_id}).values()), model=Call, names=_START_READ)
     if row is None or row["state"] in FINAL_STATES or _stale(row=row, generation=generation):
         return row and {**row, "attempts": None}
@@ -195,13 +196,17 @@ def _start_at_once(*, call_id: str, who: WorkerIdentity, generation: int | None,
         "worker_id = %s, agent_id = %s, node_id = %s, lastupdated = %s FROM old "
         f"WHERE c.id = old.id AND old.state NOT IN ({_FINAL}) "
         "AND (%s::integer IS NULL OR old.generation IS NULL OR old.generation = %s::integer) "
-        f"RETURNING old.state AS was, {', '.join(f'c.{name}' for name in _START_READ[2:])}), "
+        f"RETURNING old.state AS was, {_columns('c.', _START_READ[2:])}), "
         f"ev AS ({_start_events_insert(len(events))}) "
-        f"SELECT old.state, old.generation, {', '.join(f'upd.{name}' for name in _START_READ[2:])} "
+        f"SELECT old.state, old.generation, {_columns('upd.', _START_READ[2:])} "
         "FROM old LEFT JOIN upd ON true")
     params = [key["id"], CallState.RUNNING, key["started"], key["worker_id"], key["agent_id"], key["node_id"],
               key["started"], generation, generation, *sql.row_values(Event, events, now=now)]
     return sql.fetch_one(statement, params, model=Call, names=_START_READ, prepare=True)
+
+
+def _columns(prefix: str, names: tuple[str, ...]) -> str:
+    return ", ".join(prefix + connection.ops.quote_name(name) for name in names)
 
 
 @cache

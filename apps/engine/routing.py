@@ -25,6 +25,7 @@ from apps.engine import sql
 from apps.engine.dispatch import Delivery, Queued, downstream_submit
 from apps.engine.recording import Running, event_add, running_of
 from apps.engine.topology import PlugSpec, SocketSpec, topology_held
+from apps.engine.workflows import gathers_deliver
 from apps.processors.models import Plug
 
 _JOIN = sql.table(Join).name
@@ -35,6 +36,8 @@ _VALUES = connection.ops.quote_name("values")
 class Route:
     """Where an outcome's value goes, decided before anything is written."""
 
+    ok: bool = True
+    value: Any = None  # the result, or the error document of a failure
     deliveries: list[Delivery] = field(default_factory=list)  # straight to their targets
     joins: list[tuple[PlugSpec, SocketSpec, Any]] = field(default_factory=list)  # into a join of the run
     events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # on the call itself
@@ -43,7 +46,7 @@ class Route:
 def route_plan(*, call: Running, ok: bool, value: Any, named: dict[str, Any] | None = None) -> Route:
     """The plugs ``call``'s outcome fires (RESULT on success, ERROR on failure, only the
     named ones when the function set ``plugs[name]``), read from the topology copy."""
-    route = Route()
+    route = Route(ok=ok, value=value)
     plugs = call.socket.plugs(ok=ok)
     if named:
         unset = [plug.name for plug in plugs if plug.name not in named]
@@ -79,12 +82,15 @@ def plugs_route(*, call: Running | Call, ok: bool, value: Any, named: dict[str, 
 
 
 def route_write(*, call: Running, route: Route) -> list[Queued]:
-    """Deliver into the joins, then record every downstream call, in the caller's transaction."""
+    """Deliver into the joins, then record every downstream call, in the caller's transaction;
+    and give the outcome to the workflow steps waiting for it (apps.engine.workflows)."""
     deliveries = list(route.deliveries)
     for plug, target, payload in route.joins:
         delivery = join_deliver(plug=plug, target=target, call=call, value=payload)
         if delivery is not None:
             deliveries.append(delivery)
+    if call.then:
+        gathers_deliver(call=call, then=call.then, ok=route.ok, value=route.value)
     return downstream_submit(parent=call, deliveries=deliveries) if deliveries else []
 
 

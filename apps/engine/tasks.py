@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from celery import shared_task
 from celery.signals import task_prerun, worker_process_init
 from django.db import InterfaceError, OperationalError, close_old_connections, connection, connections
 
 from apps.engine import worker
-from apps.engine.execution import CallFailed, Outcome, call_execute, call_retry_later
+from apps.engine.execution import Outcome, call_execute, call_retry_later
 from apps.engine.queues import TASK_NAME
 from apps.engine.sql import writes_durable
 
@@ -48,29 +49,19 @@ def database_connections_check(sender=None, **_) -> None:
 
 
 @shared_task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_call(self, *upstream, call_id: str, workflow: bool = False, generation: int | None = None,
-             topology: int | None = None):
-    """Run a recorded call. In a workflow (client API canvas) the previous step's result
-    arrives as ``upstream`` and goes first in the arguments, and the result is returned
-    so Celery passes it on; a failed call raises so the workflow stops. A retry is sent
-    by ``call_retry_later`` (lossless on a full queue), in a workflow by Celery (which
-    carries the rest of the workflow along). ``generation``: the send this message is; a
-    message of an earlier send (the outbox sweeper sent the call again) is dropped.
-    ``topology``: the topology generation the sender saw (apps.engine.topology)."""
+def run_call(self, call_id: str, generation: int | None = None, topology: int | None = None, **_: Any) -> str:
+    """Run a recorded call (a plug's delivery, a source, a workflow's step alike). A retry is
+    sent by ``call_retry_later`` (lossless on a full queue). ``generation``: the send this
+    message is; a message of an earlier send (the outbox sweeper sent the call again) is
+    dropped. ``topology``: the topology generation the sender saw (apps.engine.topology).
+    Returns once what it recorded is durable, so its message is acknowledged only then."""
     context = worker.current_context()
-    outcome = _reconnected(partial(call_execute, call_id=str(call_id), context=context, upstream=list(upstream),
-                                   generation=generation, seen=topology))
-    if outcome.retry_in is not None and workflow:
-        writes_durable()
-        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+    outcome = _reconnected(partial(call_execute, call_id=str(call_id), context=context, generation=generation,
+                                   seen=topology))
     if outcome.retry_in is not None:
         outcome = call_retry_later(call_id=str(call_id), delay=outcome.retry_in, context=context)
     writes_durable()
-    if not workflow:
-        return outcome.state
-    if outcome.state == "failed":
-        raise CallFailed(outcome.error)
-    return outcome.result
+    return outcome.state
 
 
 def _reconnected(execute: Callable[[], Outcome]) -> Outcome:
@@ -104,12 +95,6 @@ def expire_joins() -> int:
     expired = joins_expire()
     writes_durable()
     return expired
-
-
-@shared_task(name="elasticcode.collect", ignore_result=False)
-def collect(results: list) -> list:
-    """Keep a nested parallel's results as one list inside its parent (see workflows._nested)."""
-    return results
 
 
 @shared_task(name="elasticcode.mount", ignore_result=True)
