@@ -33,7 +33,8 @@ def test_a_user_builds_saves_deploys_runs_and_watches_a_two_step_flow(
     expect(designer.toolbar()).not_to_contain_text("unsaved")
 
     deploy = designer.deploy(1)
-    for row in ("socket two-step.do_something", "socket two-step.do_this", "queue two-step.do_this"):
+    key = str(Flow.objects.get(name="two-step").pk)[:8]
+    for row in ("socket two-step.do_something", "socket two-step.do_this", f"queue two-step.do_this@{key}"):
         expect(deploy.get_by_role("row", name=re.compile(f"^{row} create"))).to_contain_text("✓ done")
     expect(deploy.get_by_role("row", name=re.compile("^plug "))).to_contain_text("✓ done")
     deploy.get_by_role("button", name="Close", exact=True).first.click()
