@@ -16,7 +16,6 @@ from apps.core.crypto import secret_decrypt, secret_encrypt
 from apps.core.errors import BadRequest, Forbidden
 from apps.core.models import Status
 from apps.core.services import audit_record, object_create, object_delete, object_update
-from apps.network.models import Queue
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
 from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
@@ -300,11 +299,9 @@ def socket_flow_version_set(*, socket: Socket, flow_version) -> Socket:
 
 
 def sockets_flow_release(*, flow_key: str) -> None:
-    """A deleted flow's sockets, plugs and socket queues stay on the network as if made
-    outside any flow."""
+    """A deleted flow's sockets and plugs stay on the network as if made outside any flow."""
     Socket.objects.filter(flow_key=flow_key).update(flow_key="", flow_version=None)
     Plug.objects.filter(flow_key=flow_key).update(flow_key="")
-    Queue.objects.filter(flow_key=flow_key).update(flow_key="")
 
 
 def socket_delete(*, socket: Socket, by) -> None:
