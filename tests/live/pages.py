@@ -43,23 +43,36 @@ SOCKET_HOLD = """(() => {
 })();"""
 
 
+def live_hold_install(page: Page) -> None:
+    """Before the page loads: let the test cut its live sockets (``live_cut``)."""
+    page.add_init_script(SOCKET_HOLD)
+
+
+def live_cut(page: Page) -> None:
+    """Close the page's live sockets and hold reconnects (until ``live_release``)."""
+    page.evaluate("window.__liveHeld = true; window.__liveSockets.forEach((s) => s.close())")
+
+
+def live_release(page: Page) -> None:
+    page.evaluate("window.__liveHeld = false")
+
+
 @dataclass
 class DashboardPage:
     page: Page
     base_url: str
 
     def open(self) -> DashboardPage:
-        self.page.add_init_script(SOCKET_HOLD)
+        live_hold_install(self.page)
         self.page.goto(f"{self.base_url}/")
         self.page.get_by_role("status").filter(has_text="Live").wait_for()
         return self
 
     def live_cut(self) -> None:
-        """Close the live socket and hold reconnects (until ``live_release``)."""
-        self.page.evaluate("window.__liveHeld = true; window.__liveSockets.forEach((s) => s.close())")
+        live_cut(self.page)
 
     def live_release(self) -> None:
-        self.page.evaluate("window.__liveHeld = false")
+        live_release(self.page)
 
     def live_calls(self) -> Locator:
         return self.page.get_by_role("table", name="Live calls")
