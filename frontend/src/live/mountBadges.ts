@@ -2,7 +2,9 @@
  * The processors pages (server-rendered) follow mount events: each badge
  * `[data-mount-status][data-processor]` shows the status and step as they happen, and when
  * a mount ends the page's `[data-live-section]` parts (the table, the mount log, the
- * functions) are fetched again and swapped in. The topic comes from `[data-mount-topic]`.
+ * functions) are fetched again and swapped in. So are they when a socket of the page's
+ * processor is created, changed or deleted (a `socket` event: the sockets table). The
+ * topic comes from `[data-mount-topic]`.
  * While the socket is down and a mount runs, the page is fetched every FALLBACK_POLL_MS.
  */
 import { LiveSocket, liveUrl, type LiveState } from "../api/live";
@@ -35,6 +37,12 @@ export async function sectionsRefresh(doc: Document): Promise<void> {
   });
 }
 
+/** A socket created, changed or deleted (apps/processors/events.py). */
+export function isSocketEvent(value: unknown): boolean {
+  const event = value as { kind?: unknown; socket?: unknown } | null;
+  return typeof event === "object" && event !== null && event.kind === "socket" && typeof event.socket === "string";
+}
+
 const running = (doc: Document) => doc.querySelector('[data-mount-status="queued"], [data-mount-status="mounting"]') !== null;
 
 export function mountBadgesStart(doc: Document): () => void {
@@ -58,7 +66,8 @@ export function mountBadgesStart(doc: Document): () => void {
     if (frame.type !== "events" || !Array.isArray(frame.events)) return;
     const events = frame.events.filter(isMountEvent);
     events.forEach((event) => badgeApply(doc, event));
-    if (events.some((event) => event.event === "ready" || event.event === "failed")) refresh();
+    const ended = events.some((event) => event.event === "ready" || event.event === "failed");
+    if (ended || frame.events.some(isSocketEvent)) refresh();
   });
   socket.subscribe(topic);
   socket.start();
