@@ -16,7 +16,7 @@ from apps.processors.models import Socket
 from apps.processors.services import socket_create, socket_delete, socket_update
 from tests.factories import make_processor, make_queue
 from tests.fixtures.api import make_user
-from tests.live.conftest import run_async, token_communicator
+from tests.live.conftest import run_async, token_communicator, ws_ask, ws_joined
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("privileges_seeded")]
 
@@ -28,16 +28,6 @@ def test_the_core_door_writes_the_engines_stream():
 def test_a_socket_event_goes_to_the_sockets_its_own_and_its_processors_topics():
     event = {"kind": "socket", "event": "updated", "socket": "s1", "processor": "p2", "previous_processor": "p1"}
     assert event_topics(event) == ["sockets", "socket:s1", "processor:p2", "processor:p1"]
-
-
-async def _joined(comm) -> None:
-    assert (await comm.connect(timeout=5))[0]
-    assert (await comm.receive_json_from(timeout=5))["type"] == "hello"
-
-
-async def _ask(comm, topic: str) -> dict:
-    await comm.send_json_to({"type": "subscribe", "topic": topic})
-    return await comm.receive_json_from(timeout=5)
 
 
 async def _socket_events(comm, count: int) -> list[dict]:
@@ -63,12 +53,12 @@ def test_socket_changes_stream_to_readers_of_sockets_and_of_the_processor_only(l
 
     async def scenario():
         for comm in (lister, page, outsider):
-            await _joined(comm)
-        assert (await _ask(lister, "sockets"))["type"] == "subscribed"
-        assert (await _ask(page, "processor:proc1"))["type"] == "subscribed"
-        refused = await _ask(outsider, "sockets")
+            await ws_joined(comm)
+        assert (await ws_ask(lister, "sockets"))["type"] == "subscribed"
+        assert (await ws_ask(page, "processor:proc1"))["type"] == "subscribed"
+        refused = await ws_ask(outsider, "sockets")
         assert refused["type"] == "error" and "LS_SOCKETS" in refused["message"], refused
-        assert (await _ask(outsider, "processor:other"))["type"] == "error"
+        assert (await ws_ask(outsider, "processor:other"))["type"] == "error"
         pub = Publisher(client=counters.redis_async())
         await group_ensure(pub)
         await database_sync_to_async(changes)()

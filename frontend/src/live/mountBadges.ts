@@ -7,7 +7,7 @@
  * topic comes from `[data-mount-topic]`.
  * While the socket is down and a mount runs, the page is fetched every FALLBACK_POLL_MS.
  */
-import { LiveSocket, liveUrl, type LiveState } from "../api/live";
+import { liveSectionsStart } from "./liveSections";
 import type { MountEvent } from "../api/types";
 import { FALLBACK_POLL_MS, isMountEvent, STAGE_LABELS, STATUS_LABELS } from "../panels/mountProgress";
 
@@ -26,17 +26,6 @@ export function badgeApply(root: ParentNode, event: MountEvent): void {
   });
 }
 
-/** The page's live parts as the server renders them now. */
-export async function sectionsRefresh(doc: Document): Promise<void> {
-  const response = await fetch(doc.location.href, { credentials: "same-origin" });
-  if (!response.ok) return;
-  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-  doc.querySelectorAll<HTMLElement>("[data-live-section]").forEach((section) => {
-    const replacement = section.id ? fresh.getElementById(section.id) : null;
-    if (replacement) section.replaceWith(doc.importNode(replacement, true));
-  });
-}
-
 /** A socket created, changed or deleted (apps/processors/events.py). */
 export function isSocketEvent(value: unknown): boolean {
   const event = value as { kind?: unknown; socket?: unknown } | null;
@@ -48,31 +37,14 @@ const running = (doc: Document) => doc.querySelector('[data-mount-status="queued
 export function mountBadgesStart(doc: Document): () => void {
   const topic = doc.querySelector<HTMLElement>("[data-mount-topic]")?.dataset.mountTopic;
   if (!topic) return () => undefined;
-  const socket = new LiveSocket(liveUrl(doc.location));
-  let state: LiveState = "connecting";
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const refresh = () => void sectionsRefresh(doc).catch(() => undefined).finally(schedule);
-  function schedule() {
-    if (timer) clearTimeout(timer);
-    timer = state !== "open" && running(doc) ? setTimeout(refresh, FALLBACK_POLL_MS) : null;
-  }
-  socket.onState((next) => {
-    const reopened = next === "open" && state !== "open" && state !== "connecting";
-    state = next;
-    if (reopened) refresh();
-    else schedule();
+  return liveSectionsStart(doc, {
+    topic,
+    pollMs: FALLBACK_POLL_MS,
+    pollWhile: () => running(doc),
+    onEvents: (all) => {
+      const events = all.filter(isMountEvent);
+      events.forEach((event) => badgeApply(doc, event));
+      return events.some((event) => event.event === "ready" || event.event === "failed") || all.some(isSocketEvent);
+    },
   });
-  socket.onFrame((frame) => {
-    if (frame.type !== "events" || !Array.isArray(frame.events)) return;
-    const events = frame.events.filter(isMountEvent);
-    events.forEach((event) => badgeApply(doc, event));
-    const ended = events.some((event) => event.event === "ready" || event.event === "failed");
-    if (ended || frame.events.some(isSocketEvent)) refresh();
-  });
-  socket.subscribe(topic);
-  socket.start();
-  return () => {
-    if (timer) clearTimeout(timer);
-    socket.stop();
-  };
 }

@@ -6,8 +6,7 @@
  * table (deployments, workers) is fetched again and swapped in. No polling while the
  * socket is open; every FALLBACK_POLL_MS while it is not.
  */
-import { LiveSocket, liveUrl, type LiveState } from "../api/live";
-import { sectionsRefresh } from "./mountBadges";
+import { liveSectionsStart } from "./liveSections";
 
 export const FALLBACK_POLL_MS = 5_000;
 
@@ -45,31 +44,12 @@ export function reportApply(doc: Document, report: NodeReport): boolean {
 export function networkLiveStart(doc: Document): () => void {
   const topic = doc.querySelector<HTMLElement>("[data-nodes-topic]")?.dataset.nodesTopic;
   if (!topic) return () => undefined;
-  const socket = new LiveSocket(liveUrl(doc.location));
-  let state: LiveState = "connecting";
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const refresh = () => void sectionsRefresh(doc).catch(() => undefined).finally(schedule);
-  function schedule() {
-    if (timer) clearTimeout(timer);
-    timer = state === "open" ? null : setTimeout(refresh, FALLBACK_POLL_MS);
-  }
-  socket.onState((next) => {
-    const reopened = next === "open" && state !== "open" && state !== "connecting";
-    state = next;
-    if (reopened) refresh();
-    else schedule();
-  });
-  socket.onFrame((frame) => {
-    if (frame.type !== "events" || !Array.isArray(frame.events)) return;
-    const reports = frame.events.map(nodeReport).filter((report): report is NodeReport => report !== null);
+  return liveSectionsStart(doc, {
+    topic,
+    pollMs: FALLBACK_POLL_MS,
+    pollWhile: () => true,
     // Every report is applied (no short cut): each row shows its own news at once.
-    const changed = reports.map((report) => reportApply(doc, report)).some(Boolean);
-    if (changed) refresh();
+    onEvents: (events) => events.map(nodeReport).filter((r): r is NodeReport => r !== null)
+      .map((report) => reportApply(doc, report)).some(Boolean),
   });
-  socket.subscribe(topic);
-  socket.start();
-  return () => {
-    if (timer) clearTimeout(timer);
-    socket.stop();
-  };
 }
