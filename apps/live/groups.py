@@ -2,7 +2,7 @@
 
 A topic names what a client listens to: ``calls:all``, ``run:<uuid>``, ``processor:<name>``,
 ``socket:<name>``, ``queue:<name>``, ``flow:<name>``, ``metrics``, ``nodes``, ``queues``,
-``counters``, ``processors`` (every processor's mount events), ``sockets`` (sockets created,
+``counters``, ``processors`` (every processor's mount events and run status), ``sockets`` (sockets created,
 changed and deleted). ``group_name`` is the only place a group name is built.
 """
 
@@ -64,7 +64,7 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
     if kind in _SNAPSHOT_TOPIC:
         named = [f"queue:{event['name']}"] if kind == "queue" and event.get("name") else []
         return [_SNAPSHOT_TOPIC[kind], *named]
-    if kind == "mount":  # a processor's mount status and steps (apps.engine.mount_status)
+    if kind in ("mount", "processor"):  # mount status and steps (apps.engine.mount_status), a run status
         return ["processors", f"processor:{event['processor']}"] if event.get("processor") else []
     if kind == "socket":  # a socket created, changed or deleted (apps.processors.events)
         return _socket_topics(event)

@@ -75,3 +75,25 @@ def test_a_node_marked_down_turns_red_on_an_open_network_page(live_stack, live_r
     expect(page.locator('tr[data-node="edge-1"]')).to_contain_text("down")  # the agent's status, after the refresh
     assert page.evaluate("window.__notReloaded") is True
     assert 1 <= len(fetched) <= 2, f"a refresh on the change, no polling: {fetched}"
+
+
+def test_a_processor_reaching_running_shows_on_its_open_page_with_its_deployment(live_stack, live_redis, page, alice):
+    from apps.core.models import Status
+    from apps.engine.agent.state import processor_status_refresh
+    from apps.network.models import Deployment
+
+    processor = make_processor(name="proc1", requested_status=Status.RUNNING, status=Status.STARTING)
+    log_in(page, live_stack.url, alice)
+    page.goto(f"{live_stack.url}/processors/{processor.pk}/")
+    run = page.get_by_role("region", name="Run control")
+    expect(run).to_contain_text("Not placed yet")
+    subscribed(live_redis, "processor:proc1", stack=live_stack)
+    page.evaluate("window.__notReloaded = true")
+
+    # What an agent records when the worker of its deployment is ready (apps/engine/agent/state.py).
+    Deployment.objects.create(name="proc1@edge-1", hostname="edge-1", cpus=2, processor=processor,
+                              status=Status.RUNNING)
+    assert processor_status_refresh(processor_id=str(processor.pk)) == Status.RUNNING
+    expect(run.locator('[data-field="status"]')).to_have_text("running")
+    expect(run.get_by_role("row").filter(has_text="edge-1")).to_contain_text("running")
+    assert page.evaluate("window.__notReloaded") is True

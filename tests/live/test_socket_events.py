@@ -25,6 +25,11 @@ def test_the_core_door_writes_the_engines_stream():
     assert (live_events.STREAM_KEY, live_events.STREAM_MAXLEN) == (events.STREAM_KEY, events.STREAM_MAXLEN)
 
 
+def test_a_processor_status_event_goes_to_the_processors_topics():
+    event = {"kind": "processor", "processor": "p1", "id": "x", "status": "running"}
+    assert event_topics(event) == ["processors", "processor:p1"]
+
+
 def test_a_socket_event_goes_to_the_sockets_its_own_and_its_processors_topics():
     event = {"kind": "socket", "event": "updated", "socket": "s1", "processor": "p2", "previous_processor": "p1"}
     assert event_topics(event) == ["sockets", "socket:s1", "processor:p2", "processor:p1"]

@@ -3,7 +3,8 @@
  * `[data-mount-status][data-processor]` shows the status and step as they happen, and when
  * a mount ends the page's `[data-live-section]` parts (the table, the mount log, the
  * functions) are fetched again and swapped in. So are they when a socket of the page's
- * processor is created, changed or deleted (a `socket` event: the sockets table). The
+ * processor is created, changed or deleted (a `socket` event: the sockets table), and when
+ * a processor's run status changes (a `processor` event: the status columns). The
  * topic comes from `[data-mount-topic]`.
  * While the socket is down and a mount runs, the page is fetched every FALLBACK_POLL_MS.
  */
@@ -26,11 +27,14 @@ export function badgeApply(root: ParentNode, event: MountEvent): void {
   });
 }
 
+const named = (kind: string, field: string) => (value: unknown): boolean => {
+  const event = value as Record<string, unknown> | null;
+  return typeof event === "object" && event !== null && event.kind === kind && typeof event[field] === "string";
+};
 /** A socket created, changed or deleted (apps/processors/events.py). */
-export function isSocketEvent(value: unknown): boolean {
-  const event = value as { kind?: unknown; socket?: unknown } | null;
-  return typeof event === "object" && event !== null && event.kind === "socket" && typeof event.socket === "string";
-}
+export const isSocketEvent = named("socket", "socket");
+/** A processor's run status changed (apps/engine/agent/state.py). */
+export const isProcessorEvent = named("processor", "processor");
 
 const running = (doc: Document) => doc.querySelector('[data-mount-status="queued"], [data-mount-status="mounting"]') !== null;
 
@@ -44,7 +48,8 @@ export function mountBadgesStart(doc: Document): () => void {
     onEvents: (all) => {
       const events = all.filter(isMountEvent);
       events.forEach((event) => badgeApply(doc, event));
-      return events.some((event) => event.event === "ready" || event.event === "failed") || all.some(isSocketEvent);
+      const ended = events.some((event) => event.event === "ready" || event.event === "failed");
+      return ended || all.some((event) => isSocketEvent(event) || isProcessorEvent(event));
     },
   });
 }

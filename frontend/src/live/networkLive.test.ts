@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nodeReport, reportApply } from "./networkLive";
-import { isSocketEvent } from "./mountBadges";
+import { isProcessorEvent, isSocketEvent } from "./mountBadges";
 
 const table = () => {
   document.body.innerHTML = `<table><tr data-node="n1" data-status="up"><td>n1</td>
@@ -32,9 +32,11 @@ describe("the Network page's live rows", () => {
   });
 });
 
-describe("the processor page's sockets", () => {
-  it("follow socket events only", () => {
+describe("the processors pages' live parts", () => {
+  it("follow socket and processor status events", () => {
     expect(isSocketEvent({ kind: "socket", event: "created", socket: "s1", processor: "p" })).toBe(true);
     expect(isSocketEvent({ kind: "mount", socket: "s1" })).toBe(false);
+    expect(isProcessorEvent({ kind: "processor", processor: "p", status: "running" })).toBe(true);
+    expect(isProcessorEvent({ kind: "processor" })).toBe(false);
   });
 });
