@@ -19,6 +19,7 @@ from apps.core.services import audit_record, object_create, object_delete, objec
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
 from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
+from apps.processors.events import socket_event_publish
 from apps.processors.flow_queues import queue_use_check
 from apps.processors.limits import hostname_resolve, processor_sockets_fit_check, socket_concurrency_check
 from apps.processors.models import (
@@ -269,6 +270,7 @@ def socket_create(*, by, fields: dict[str, Any]) -> Socket:
         socket = object_create(model=Socket, by=by, fields=fields, audit=True)
         socket_schedule_sync(socket=socket)
         _sockets_changed(socket.processor_id)
+        socket_event_publish(socket=socket, event="created")
         return socket
 
 
@@ -283,10 +285,11 @@ def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
             processor = fields.get("processor", socket.processor)
             name = fields.get("task", socket.task.name)
             fields["task"] = task_find_or_create(processor=processor, name=name, by=by)
-        before = socket.processor_id
+        before = socket.processor
         socket = object_update(instance=socket, by=by, fields=fields, audit=True)
         socket_schedule_sync(socket=socket)
-        _sockets_changed(before, socket.processor_id)
+        _sockets_changed(before.pk, socket.processor_id)
+        socket_event_publish(socket=socket, event="updated", previous_processor=before.name)
         return socket
 
 
@@ -309,6 +312,7 @@ def socket_delete(*, socket: Socket, by) -> None:
     with transaction.atomic():
         socket_schedule_delete(socket_id=socket.pk)
         _sockets_changed(socket.processor_id)
+        socket_event_publish(socket=socket, event="deleted")
         object_delete(instance=socket, by=by, audit=True)
 
 

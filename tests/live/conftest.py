@@ -114,6 +114,18 @@ def run_async(scenario):
         return pool.submit(_loop_run, whole()).result()
 
 
+async def ws_joined(comm) -> None:
+    """Connect a communicator and read the server's hello."""
+    assert (await comm.connect(timeout=5))[0]
+    assert (await comm.receive_json_from(timeout=5))["type"] == "hello"
+
+
+async def ws_ask(comm, topic: str) -> dict:
+    """Subscribe to ``topic``; the server's answer (``subscribed`` or ``error``)."""
+    await comm.send_json_to({"type": "subscribe", "topic": topic})
+    return await comm.receive_json_from(timeout=5)
+
+
 SETTLE_SECONDS = 30.0
 
 
