@@ -214,6 +214,14 @@ EXTRA: dict[tuple[str, str], Callable[[], tuple[Any, dict, dict]]] = {
     ("user", "role_remove"): lambda: (*_role_member(), {}),
     ("role", "privilege_grant"): lambda: (Role.objects.create(name=unique("r")), {}, {"right": "ADD_QUEUE"}),
     ("role", "privilege_remove"): lambda: (*_role_with_privilege(), {}),
+    ("user", "rights_grant"): lambda: (make_user(), {}, {"rights": ["ADD_QUEUE"]}),
+    ("user", "rights_remove"): lambda: (
+        _user_with(UserPrivilege, privilege=_queue_privilege()), {}, {"rights": ["ADD_QUEUE"]}),
+    ("user", "rights_revoke"): lambda: (make_user(), {}, {"rights": ["ADD_QUEUE"]}),
+    ("user", "rights_unrevoke"): lambda: (
+        _user_with(RevokedPrivilege, privilege=_queue_privilege()), {}, {"rights": ["ADD_QUEUE"]}),
+    ("role", "rights_grant"): lambda: (Role.objects.create(name=unique("r")), {}, {"rights": ["ADD_QUEUE"]}),
+    ("role", "rights_remove"): lambda: (_role_with_privilege()[0], {}, {"rights": ["ADD_QUEUE"]}),
 }
 
 
@@ -255,6 +263,7 @@ CUSTOM: dict[tuple[str, str], Callable[[], Call]] = {
     ("call-provenance", "graph"): lambda: _detail("call-provenance-graph", make_call()),
     ("call-provenance", "upstream"): lambda: _detail("call-provenance-upstream", make_call()),
     ("call-provenance", "downstream"): lambda: _detail("call-provenance-downstream", make_call()),
+    ("privilege", "catalog"): lambda: Call(reverse("privilege-catalog")),
 }
 NOT_IN_MATRIX = {"auth"}  # PUBLIC / AUTHENTICATED: tests/api/test_auth.py
 

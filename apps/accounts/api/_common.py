@@ -26,3 +26,20 @@ def role_in_path(value: str) -> Role:
     if role is None:
         raise NotFound(f"No such role: {value!r}.")
     return role
+
+
+def bulk_action(operation: str, *, summary: str, responses):
+    """The viewset action ``POST <detail>/rights/<operation>/``: the view's ``_bulk`` does it.
+    Built here so each operation is its own action with its own declared right."""
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.decorators import action
+
+    from apps.accounts.serializers import RightsSerializer
+
+    def view(self, request, id=None):
+        return self._bulk(request, operation)
+
+    view.__name__ = f"rights_{operation}"
+    view.__doc__ = summary
+    return extend_schema(request=RightsSerializer, responses=responses, summary=summary)(
+        action(detail=True, methods=["post"], url_path=f"rights/{operation}")(view))

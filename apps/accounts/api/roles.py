@@ -8,14 +8,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts import services
-from apps.accounts.api._common import right_in_path, validated
+from apps.accounts.api._common import bulk_action, right_in_path, validated
 from apps.accounts.models import Privilege, Role
+from apps.accounts.right_catalog import right_catalog
 from apps.accounts.rights import Right, crud_rights
 from apps.accounts.serializers import (
     PrivilegeSerializer,
+    RightGroupSerializer,
     RightSerializer,
+    RightsSerializer,
+    RoleBulkResultSerializer,
     RoleSerializer,
 )
+from apps.accounts.services.rights_bulk import OPERATION_RIGHTS, ROLE_OPERATIONS, Operation
 from apps.core.filters import filterset_for
 from apps.core.viewsets import CrudViewSet, ReadOnlyViewSet
 
@@ -28,6 +33,7 @@ class RoleViewSet(CrudViewSet):
         **crud_rights("ROLE", "ROLES"),
         "privilege_grant": Right.ADD_PRIVILEGE,
         "privilege_remove": Right.DELETE_PRIVILEGE,
+        **{f"rights_{operation}": OPERATION_RIGHTS[operation] for operation in ROLE_OPERATIONS},
     }
 
     def perform_create(self, serializer) -> None:
@@ -56,6 +62,18 @@ class RoleViewSet(CrudViewSet):
         services.role_privilege_remove(role=role, right=right_in_path(right), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    def _bulk(self, request, operation: str) -> Response:
+        role = self.get_object()
+        data = validated(RightsSerializer, request)
+        result = services.role_rights_bulk(role=role, operation=operation, rights=data["rights"], by=request.user)
+        privileges = sorted(role.privileges.values_list("right", flat=True))
+        return Response(RoleBulkResultSerializer({**vars(result), "privileges": privileges}).data)
+
+    rights_grant = bulk_action(Operation.GRANT, responses=RoleBulkResultSerializer,
+                               summary="Grant many rights to the role, all or none")
+    rights_remove = bulk_action(Operation.REMOVE, responses=RoleBulkResultSerializer,
+                                summary="Remove many rights from the role, all or none")
+
 
 class PrivilegeViewSet(ReadOnlyViewSet):
     """One privilege per right; they are seeded with the rights list, not created here."""
@@ -65,4 +83,9 @@ class PrivilegeViewSet(ReadOnlyViewSet):
     filterset_class = filterset_for(Privilege, fields=("right",))
     search_fields = ["name", "right"]
     ordering_fields = ["name", "right", "created"]
-    rights = crud_rights("PRIVILEGE", "PRIVILEGES", actions=("list", "retrieve"))
+    rights = {**crud_rights("PRIVILEGE", "PRIVILEGES", actions=("list", "retrieve")), "catalog": Right.LS_PRIVILEGES}
+
+    @extend_schema(responses=RightGroupSerializer(many=True), summary="Every right with its description, by object")
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def catalog(self, request):
+        return Response(RightGroupSerializer(right_catalog(), many=True).data)

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts import services
-from apps.accounts.api._common import right_in_path, role_in_path, validated
+from apps.accounts.api._common import bulk_action, right_in_path, role_in_path, validated
 from apps.accounts.models import User
 from apps.accounts.rights import Right, crud_rights
 from apps.accounts.selectors import user_rights_explained
@@ -16,10 +16,13 @@ from apps.accounts.serializers import (
     PasswordSerializer,
     RightExplainedSerializer,
     RightSerializer,
+    RightsSerializer,
     RoleNameSerializer,
+    UserBulkResultSerializer,
     UserCreateSerializer,
     UserSerializer,
 )
+from apps.accounts.services.rights_bulk import OPERATION_RIGHTS, Operation
 from apps.core.filters import filterset_for
 from apps.core.viewsets import CrudViewSet
 
@@ -51,6 +54,7 @@ class UserViewSet(CrudViewSet):
         "privilege_unrevoke": Right.UPDATE_PRIVILEGE,
         "role_add": Right.UPDATE_USER,
         "role_remove": Right.UPDATE_USER,
+        **{f"rights_{operation}": right for operation, right in OPERATION_RIGHTS.items()},
     }
 
     def get_serializer_class(self):
@@ -135,3 +139,19 @@ class UserViewSet(CrudViewSet):
         user = self.get_object()
         services.user_role_remove(user=user, role=role_in_path(role), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _bulk(self, request, operation: str) -> Response:
+        user = self.get_object()
+        data = validated(RightsSerializer, request)
+        result = services.user_rights_bulk(user=user, operation=operation, rights=data["rights"], by=request.user)
+        rights = user_rights_explained(user=User.objects.get(pk=user.pk))
+        return Response(UserBulkResultSerializer({**vars(result), "rights": rights}).data)
+
+    rights_grant = bulk_action(Operation.GRANT, responses=UserBulkResultSerializer,
+                               summary="Grant many rights directly, all or none")
+    rights_remove = bulk_action(Operation.REMOVE, responses=UserBulkResultSerializer,
+                                summary="Remove many direct privileges, all or none")
+    rights_revoke = bulk_action(Operation.REVOKE, responses=UserBulkResultSerializer,
+                                summary="Revoke many rights, all or none")
+    rights_unrevoke = bulk_action(Operation.UNREVOKE, responses=UserBulkResultSerializer,
+                                  summary="Lift many revocations, all or none")

@@ -37,21 +37,29 @@ def _listed(rights: Iterable[str]) -> str:
     return ", ".join(names[:_SHOWN]) + more
 
 
-def _expanded(rights: Iterable[str]) -> set[str]:
+def rights_missing(*, by, rights: Iterable[str]) -> list[str]:
+    """Those of ``rights`` that ``by`` does not hold, by the names asked for: ``ALL`` is
+    missing unless ``by`` holds every right (one revoked right is enough to lack it)."""
+    actor = acting_user(by)
+    if actor is None:
+        return []
+    held = user_rights(actor)
     wanted = set(rights)
-    return set(ALL_RIGHTS) if Right.ALL in wanted else wanted
+    missing = sorted(right for right in wanted - {Right.ALL} if right not in held)
+    if Right.ALL in wanted and not set(ALL_RIGHTS) <= held:
+        missing.insert(0, Right.ALL)
+    return missing
 
 
 def rights_hold_check(*, by, rights: Iterable[str], verb: str) -> None:
-    """Forbidden unless ``by`` holds every one of ``rights`` (``ALL`` meaning every right)."""
-    actor = acting_user(by)
-    if actor is None:
-        return
-    missing = _expanded(rights) - user_rights(actor)
+    """Forbidden unless ``by`` holds every one of ``rights`` (``ALL`` meaning every right).
+    The message names every right asked for that ``by`` lacks: a bulk request is refused
+    as a whole, and the admin sees all that stood in the way at once."""
+    missing = rights_missing(by=by, rights=rights)
     if missing:
         raise Forbidden(
-            f"You cannot {verb} a right you do not hold yourself: {_listed(missing)}.",
-            detail={"missing_rights": sorted(missing)},
+            f"You cannot {verb} a right you do not hold yourself: {', '.join(missing)}.",
+            detail={"missing_rights": missing},
         )
 
 

@@ -193,8 +193,8 @@ class AgentLoop:
         if self.agent is None:  # not registered yet
             return
         agent_heartbeat(agent=self.agent, metrics=metrics, workers=ready)
-        event_publish({"kind": "node", "node": self.config.name, "status": Status.UP, "cpus": self.config.cpus,
-                       "workers": len(ready), **metrics})
+        event_publish({"kind": "node", "event": "heartbeat", "node": self.config.name, "status": Status.UP,
+                       "agent": Status.RUNNING, "cpus": self.config.cpus, "workers": len(ready), **metrics})
         network_check(owner=self.config.name, interval=self.config.heartbeat)
 
     def _notice_ready(self) -> None:
@@ -288,6 +288,8 @@ class AgentLoop:
         close_old_connections()
         affected = processors_on(hostnames=[self.config.name])
         agent_stopped(agent=self.agent)
+        event_publish({"kind": "node", "event": "stopped", "node": self.config.name, "status": Status.DOWN,
+                       "agent": Status.STOPPED})
         placements_repair()
         for processor_id in affected:
             state.processor_status_refresh(processor_id=processor_id)

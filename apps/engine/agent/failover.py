@@ -52,7 +52,8 @@ def network_check(*, owner: str, interval: float) -> list[str]:
     down = nodes_mark_down()
     for hostname in down:
         logger.warning("node %s missed its heartbeats: marked down", hostname)
-        event_publish({"kind": "node", "node": hostname, "status": Status.DOWN})
+        event_publish({"kind": "node", "event": "down", "node": hostname, "status": Status.DOWN,
+                       "agent": Status.DOWN})
     affected = processors_on(hostnames=down)
     moved = placements_repair()
     for processor_id in affected:
