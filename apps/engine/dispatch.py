@@ -141,7 +141,7 @@ def downstream_prepare(*, parent, deliveries: list[Delivery]) -> Downstream:
         rows.append(row)
         queued.append(Queued(pk=row["id"], name=row["name"], tracking=parent.tracking, parent_id=parent.pk,
                              generation=row["generation"], socket=delivery.target,
-                             destination=delivery.plug.destination, plug_id=delivery.plug.id))
+                             destination=delivery.plug.destination, plug_id=delivery.plug.id or None))
     return Downstream(rows=rows, inputs=[d.inputs for d in deliveries],
                       notes=[f"Queued for {d.target.name}" for d in deliveries], queued=queued, now=now)
 
