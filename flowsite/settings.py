@@ -259,9 +259,12 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Redis only: a message a dead worker took comes back after the visibility timeout; the
-# sweep that brings it back runs every BROKER_RESTORE_INTERVAL seconds.
+# sweep that brings it back runs every BROKER_RESTORE_INTERVAL seconds. The capped transport
+# renews the messages a live worker holds (apps.engine.redis_lease), so there the timeout
+# bounds a holder's silence, not a call's length; kombu's own (rediss://) does not, so there
+# it must outlast the longest call.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
-    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 60 if CELERY_BROKER_TRANSPORT else 3600),
     "unacked_restore_interval": env_int("BROKER_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
     # AMQP: every publish is confirmed, so a full queue (reject-publish) refuses it loudly
