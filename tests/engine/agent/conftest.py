@@ -20,16 +20,17 @@ from tests.fixtures.git import EXAMPLE_MODULE, ROOT
 
 @pytest.fixture
 def start_agent(broker_url, tmp_path, settings) -> Callable[..., AgentProcess]:
-    """Start ``manage.py agent --name NAME --cpus N`` (a unique name per test); stopped after."""
+    """Start ``manage.py agent --name NAME --cpus N`` (a unique name per test; the same name again
+    is the same agent restarted, with a log of its own); ``extra_env`` overrides its settings."""
     settings.AGENT_HEARTBEAT, settings.AGENT_DOWN_AFTER = HEARTBEAT, DOWN_AFTER
     started: list[AgentProcess] = []
     suffix = uuid.uuid4().hex[:6]
 
-    def start(name: str, cpus: int = 4, standby: int = 1, queues: bool = False) -> AgentProcess:
+    def start(name: str, cpus: int = 4, standby: int = 1, queues: bool = False, **extra_env: str) -> AgentProcess:
         name = f"{name}-{suffix}"
-        log_path = tmp_path / f"agent-{name}.log"
-        env = agent_env(broker_url=broker_url, state_dir=tmp_path / "state")
-        env["AGENT_STANDBY"] = str(standby)
+        log_path = tmp_path / f"agent-{name}-{len(started)}.log"
+        env = {**agent_env(broker_url=broker_url, state_dir=tmp_path / "state"), "AGENT_STANDBY": str(standby),
+               **extra_env}
         proc = subprocess.Popen(
             [sys.executable, "manage.py", "agent", "--name", name, "--cpus", str(cpus),
              *(["--queues"] if queues else [])],
