@@ -187,6 +187,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker went away keeps trying to reconnect (every 2, 4... up to 30 s) for
+# BROKER_CONNECTION_MAX_RETRIES attempts, 0 for ever (the default; Celery's own gives up
+# after 100, some 45 minutes, and the worker exits: an agent starts it again).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("BROKER_CONNECTION_MAX_RETRIES", 0) or None
 # Celery's Django fixup closes the database connection before and after every task unless
 # this is set; workers then keep it for this many tasks, and apps.engine.tasks checks it
 # before each call the way Django does before each request (a new connection per call
