@@ -4,12 +4,13 @@ A node whose agent died is marked down and what it ran is placed elsewhere; its 
 must not go on consuming meanwhile (the calls would run on a node the network counts as
 down, beside the replacements). The agent may be restarting, though, and a restarted agent
 takes its workers over (agent.py): so the worker waits as long as the network would before
-marking the node down. Every ``AGENT_HEARTBEAT`` seconds it reads its agent's row; when the
-agent is no longer running (stopped, or marked down) or has been silent for
-``AGENT_DOWN_AFTER`` seconds, it stops the way an agent stops a worker: a warm shutdown
-(SIGTERM to itself: it takes no call from then on, its current calls finish), and if that
-has not ended it after ``STOP_GRACE`` seconds, it kills its own process group. Its calls are
-acknowledged late, so whatever it still held goes back to the queue.
+marking the node down, and two heartbeats more (by then its work has been placed elsewhere).
+Every ``AGENT_HEARTBEAT`` seconds it reads its agent's row; when the agent is no longer
+running (stopped, or marked down) or has been silent that long, it stops the way an agent
+stops a worker: a warm shutdown (SIGTERM to itself: it takes no call from then on, its
+current calls finish), and if that has not ended it after ``STOP_GRACE`` seconds, it kills
+its own process group. Its calls are acknowledged late, so whatever it still held goes back
+to the queue.
 
 A database it cannot read says nothing about the agent: the watch waits for the next look.
 """
@@ -65,7 +66,7 @@ class AgentWatch(threading.Thread):
         super().__init__(name="elasticcode-agent-watch", daemon=True)
         self.agent, self.worker = agent, worker
         self.interval = float(settings.AGENT_HEARTBEAT)
-        self.down_after = float(settings.AGENT_DOWN_AFTER)
+        self.down_after = float(settings.AGENT_DOWN_AFTER) + 2 * self.interval
 
     def run(self) -> None:
         reason = None
