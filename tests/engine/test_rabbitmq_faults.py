@@ -24,7 +24,7 @@ def ran_once(call: Call) -> bool:
 def test_a_rabbitmq_restart_keeps_its_messages_and_every_call_finishes_once(proc1, start_worker, rabbit):
     worker = start_worker("proc1", concurrency=1, BROKER_URL=rabbit.url)
     sleeper = Socket.objects.get(name=SLEEP)
-    calls = [call_submit(socket=sleeper, args=[1], kwargs={}) for _ in range(6)]
+    calls = [call_submit(socket=sleeper, args=[0.5], kwargs={}) for _ in range(4)]
     call_wait(calls[0], states=[CallState.RUNNING], worker=worker)
 
     rabbit.stop()  # no sweeper runs here: what is left must come back from the broker's disk
