@@ -54,7 +54,9 @@ def test_a_restarted_agent_adopts_its_workers_supervises_them_again_and_loses_no
     nodes_healthy(second)
     finished = calls_wait(calls, timeout=60, agents=(second,))
     assert [call.state for call in finished] == [CallState.FINISHED] * 6
-    wait_until(lambda: "adopted worker" in second.log_path.read_text(), timeout=10, what="adoption logged")
+    # Its node still looks healthy (the first one's heartbeat is recent): wait for its own start.
+    wait_until(lambda: "adopted worker" in second.log_path.read_text(), timeout=90, what="adoption logged",
+               agents=(second,))
 
     # The worker it left is replaced by one the new agent started, a child it supervises, and
     # retires; its warm standby is there again.
