@@ -41,7 +41,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = set(args.only) - set(BENCHES) - set(EXTRA)
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
-    args.rounds = args.rounds or (2 if args.quick else 5)
+    args.rounds = args.rounds or (1 if args.only == ["soak"] else 2 if args.quick else 5)  # a soak is one run
     return args
 
 

@@ -119,14 +119,16 @@ def platform_pids(roots: dict[str, psutil.Process]) -> dict[int, str]:
 
 
 def _role(proc: psutil.Process) -> str:
+    """A worker started from a standby keeps the standby's command line, and its pool children
+    their parent's: tell them apart by the tree."""
     argv = proc.cmdline()
-    if "--standby" in argv:
-        return "standby worker"
     if any(arg.endswith("runner.py") for arg in argv):
         return "runner"
-    if "worker" in argv:
-        return "worker"
-    return "worker pool child" if "worker" in psutil.Process(proc.ppid()).cmdline() else " ".join(argv[:3])
+    if "worker" in psutil.Process(proc.ppid()).cmdline():
+        return "worker pool child"
+    if "--standby" in argv and not proc.children():
+        return "standby worker"
+    return "worker" if "worker" in argv else " ".join(argv[:3])
 
 
 def rss_sample(pids: dict[int, str], samples: dict[int, list[tuple[float, float]]], now: float) -> None:
