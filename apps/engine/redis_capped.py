@@ -17,6 +17,8 @@ declared the queue (a Celery retry sent by a worker's own producer) is not cappe
 a restore of unacknowledged messages (they were queued already). A changed limit reaches
 a connection when it declares again (a new connection).
 
+Its channels also renew the visibility of the messages they hold (apps.engine.redis_lease).
+
 No Django here: kombu loads this module in every process that opens a broker connection
 (``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py, chosen by ``broker_transport``).
 """
@@ -28,6 +30,8 @@ from typing import Any
 
 from kombu.transport import redis as kombu_redis
 from kombu.utils.json import dumps
+
+from apps.engine.redis_lease import LeasedQoS
 
 CAPPED_TRANSPORT = "apps.engine.redis_capped:Transport"
 MAX_LENGTH = "x-max-length"
@@ -69,7 +73,10 @@ def declared_max_length(declaration: dict[str, Any]) -> int | None:
 
 
 class Channel(kombu_redis.Channel):
-    """kombu's Redis channel, with a capped push for a queue declared with a max length."""
+    """kombu's Redis channel, with a capped push for a queue declared with a max length,
+    and leases on the messages it holds (apps.engine.redis_lease)."""
+
+    QoS = LeasedQoS
 
     def _new_queue(self, queue, auto_delete=False, **kwargs):
         super()._new_queue(queue, auto_delete=auto_delete, **kwargs)
