@@ -7,8 +7,8 @@ from typing import Any
 
 import dj_database_url
 
-from apps.engine.redis_capped import broker_transport
 from flowsite.env import (
+    broker_transport,
     encryption_key,
     env_bool,
     env_float,

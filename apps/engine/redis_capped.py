@@ -18,7 +18,7 @@ a restore of unacknowledged messages (they were queued already). A changed limit
 a connection when it declares again (a new connection).
 
 No Django here: kombu loads this module in every process that opens a broker connection
-(``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py, chosen by ``broker_transport``).
+(``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py names it by dotted path: flowsite.env.broker_transport).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from typing import Any
 from kombu.transport import redis as kombu_redis
 from kombu.utils.json import dumps
 
-CAPPED_TRANSPORT = "apps.engine.redis_capped:Transport"
 MAX_LENGTH = "x-max-length"
 
 # KEYS: the queue's priority lists. ARGV: the limit, which list takes the message (1-based),
@@ -53,13 +52,6 @@ class QueueRefused(Exception):
     def __init__(self, *, queue: str, ready: int, limit: int):
         super().__init__(f"the queue {queue} is full ({ready} of {limit} messages); nothing was pushed")
         self.queue, self.ready, self.limit = queue, ready, limit
-
-
-def broker_transport(url: str) -> str | None:
-    """The kombu transport for a broker URL: the capped one on Redis, kombu's own otherwise.
-
-    ``rediss://`` keeps kombu's transport: kombu turns TLS on by that transport name."""
-    return CAPPED_TRANSPORT if url.split(":", 1)[0] == "redis" else None
 
 
 def declared_max_length(declaration: dict[str, Any]) -> int | None:

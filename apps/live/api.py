@@ -13,11 +13,11 @@ from rest_framework.views import APIView
 from apps.accounts.permissions import AUTHENTICATED
 from apps.accounts.rights import Right
 from apps.calls.models import Call, CallState
+from apps.calls.selectors import header_counts
 from apps.core.errors import BadRequest, NotFound
 from apps.core.pagination import KeysetPagination
 from apps.core.viewsets import pk_or_404
 from apps.live import counters, selectors
-from apps.web.selectors import header_counts
 
 
 def _int_param(request, name: str, default: int, *, low: int, high: int) -> int:
