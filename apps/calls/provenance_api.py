@@ -1,4 +1,5 @@
-"""Provenance of calls: forward tree, whole-run graph, and bounded lineage."""
+"""Provenance of calls: forward tree, whole-run graph, and bounded lineage; actions of the
+calls' viewset (apps.calls.api.CallViewSet)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.rights import Right
-from apps.calls.models import Call
 from apps.calls.selectors import call_graph, call_lineage, call_tree
 from apps.core.errors import BadRequest
-from apps.core.viewsets import PlatformViewSet
 
 DEPTH = OpenApiParameter("depth", OpenApiTypes.INT, description="How many hops to follow (1-100).")
 
@@ -27,8 +26,9 @@ def _depth(request, default: int) -> int:
     return depth
 
 
-class CallProvenanceViewSet(PlatformViewSet):
-    queryset = Call.objects.select_related("socket__processor")
+class CallProvenance:
+    """``tree``, ``graph``, ``upstream`` and ``downstream`` of ``/api/calls/{id}/``."""
+
     rights = {"tree": Right.READ_CALL, "graph": Right.READ_CALL, "upstream": Right.READ_CALL,
               "downstream": Right.READ_CALL}
 
@@ -52,6 +52,3 @@ class CallProvenanceViewSet(PlatformViewSet):
     def downstream(self, request, id=None):
         return Response(call_lineage(call=self.get_object(), direction="downstream", depth=_depth(request, 10)))
 
-
-def register_routes(router) -> None:
-    router.register("calls", CallProvenanceViewSet, basename="call-provenance")

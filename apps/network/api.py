@@ -3,10 +3,9 @@ actions, containers and queue samples. Plain objects: writes go through apps.cor
 
 from __future__ import annotations
 
-from rest_framework.routers import BaseRouter
-
 from apps.accounts.rights import crud_rights
 from apps.core.filters import filterset_for
+from apps.core.routers import PlatformRouter
 from apps.core.viewsets import CrudViewSet, ReadOnlyViewSet
 from apps.network import serializers as s
 from apps.network.models import (
@@ -105,7 +104,7 @@ class QueueLogViewSet(ReadOnlyViewSet):
     rights = crud_rights("QUEUELOG", "QUEUELOGS", actions=("list", "retrieve"))
 
 
-def register_routes(router: BaseRouter) -> None:
+def register_routes(router: PlatformRouter) -> None:
     router.register("networks", NetworkViewSet, basename="network")
     router.register("nodes", NodeViewSet, basename="node")
     router.register("agents", AgentViewSet, basename="agent")
