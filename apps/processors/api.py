@@ -61,6 +61,9 @@ class ProcessorViewSet(CrudViewSet):
             processor=serializer.instance, by=self.request.user, fields=serializer.validated_data
         )
 
+    def perform_destroy(self, instance) -> None:
+        services.processor_remove(processor=instance, by=self.request.user)
+
     def _operate(self, action_name: str) -> Response:
         processor = services.processor_request_action(
             processor=self.get_object(), by=self.request.user, action=action_name
