@@ -218,7 +218,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right",
+        "CallStateEnum": "apps.calls.models.CallState", "QueueStateEnum": "apps.network.models.QueueState",
+        "BrokerStateEnum": ["ok", "unreachable", "unknown"],
+    },
 }
 
 def _cache_url(redis_url: str) -> str:
