@@ -62,7 +62,8 @@ class CallNodeSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=CallState.choices)
     socket = serializers.CharField()
     processor = serializers.CharField()
-    parent = serializers.UUIDField(allow_null=True)
+    # DRF's metaclass moves declared fields out of the class, so this does not shadow Field.parent.
+    parent = serializers.UUIDField(allow_null=True)  # type: ignore[assignment]
     started = serializers.DateTimeField(allow_null=True)
     finished = serializers.DateTimeField(allow_null=True)
     node = serializers.CharField(allow_null=True, help_text="The hostname of the node that ran it.")

@@ -25,10 +25,10 @@ class PlatformRouter(DefaultRouter):
         value = getattr(viewset, "lookup_value_regex", "[^/]+")
         return f"(?P<{lookup_prefix}{kwarg}>{value})"
 
-    def register(self, prefix: str, viewset: Any, basename: str | None = None) -> None:
+    def register(self, prefix: str, *args: Any, **kwargs: Any) -> None:
         if any(registered == prefix for registered, _, _ in self.registry):
             raise ImproperlyConfigured(f"The prefix {prefix!r} is registered already: extend its viewset instead.")
-        super().register(prefix, viewset, basename)
+        super().register(prefix, *args, **kwargs)
 
     def extend(self, prefix: str, actions: type) -> None:
         """Add ``actions`` (a plain class of ``@action`` methods with a ``rights`` dict for
@@ -38,12 +38,13 @@ class PlatformRouter(DefaultRouter):
             if registered != prefix:
                 continue
             rights: dict[str, str] = getattr(actions, "rights", {})
-            clash = sorted(set(rights) & set(viewset.rights))
+            own: dict[str, str] = getattr(viewset, "rights", {})
+            clash = sorted(set(rights) & set(own))
             if clash:
                 raise ImproperlyConfigured(f"{viewset.__name__} declares {clash} already.")
             extended = type(viewset.__name__, (actions, viewset), {
                 "__module__": viewset.__module__, "__doc__": viewset.__doc__,
-                "rights": {**viewset.rights, **rights},
+                "rights": {**own, **rights},
             })
             self.registry[index] = (prefix, extended, basename)
             return

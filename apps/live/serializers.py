@@ -39,7 +39,8 @@ class CallRowPageSerializer(serializers.Serializer):
 class CallEventSerializer(serializers.Serializer):
     name = serializers.CharField()
     note = serializers.CharField(allow_blank=True)
-    data = serializers.JSONField(allow_null=True)
+    # DRF's metaclass moves declared fields out of the class, so this does not shadow Serializer.data.
+    data = serializers.JSONField(allow_null=True)  # type: ignore[assignment]
     created = serializers.DateTimeField()
 
 
