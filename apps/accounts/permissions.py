@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
-from rest_framework.views import APIView
+from typing import TYPE_CHECKING
 
-from apps.accounts.models import Actor
+from rest_framework.permissions import BasePermission
+
 from apps.accounts.selectors import user_has_right
+
+if TYPE_CHECKING:  # DRF's views load their settings, which name this module
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+    from apps.accounts.models import Actor
 
 PUBLIC = "PUBLIC"
 AUTHENTICATED = "AUTHENTICATED"
