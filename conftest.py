@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.git",
     "tests.fixtures.engine",
+    "tests.fixtures.agents",
     "tests.fixtures.cli",
     "tests.fixtures.api",
 ]

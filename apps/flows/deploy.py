@@ -1,9 +1,11 @@
 """Deploy a flow version: make the network's sockets, queues and plugs match its document.
 
-Each socket node becomes a socket (queue named after the socket) on an existing processor;
-each edge becomes a plug named ``<flow>:<edge id>``. The sockets and plugs a flow's deploy
-creates are its own (``flow_key``, with the version deployed last): another flow's deploy
-never adopts or changes them. A node naming a socket that lives elsewhere (another flow, or
+Each socket node becomes a socket on an existing processor, with a queue of its own named
+from the flow and the socket (``flow_queue_name``), so its broker queue is the flow's alone;
+each edge becomes a plug named ``<flow>:<edge id>``. The sockets, plugs and socket queues a
+flow's deploy creates are its own (``flow_key``, with the version deployed last): another
+flow's deploy never adopts or changes them, and no socket outside the flow may use its
+queues (apps.processors.flow_queues). A node naming a socket that lives elsewhere (another flow, or
 made outside any flow) is an error unless its data says ``shared: true``; a shared node uses
 that socket as it is (outcome ``shared``, with where it lives), and this flow's plugs may
 join it. An edge whose queue has a name gets
@@ -83,6 +85,22 @@ def _require_write(by, kind: str, name: str, *, new: bool, changed: bool, add: s
         right_require(by, update, to=f"change the {kind} '{name}'")
 
 
+def flow_queue_name(*, flow_key: str, socket: str) -> str:
+    """The queue a flow's deploy makes for its socket ``socket``: ``<socket>@<the first 8
+    characters of the flow's id>``, so its broker queue (``<queue>.<processor>``) is named from
+    both. The canvas names it the same way (frontend/src/live/wires.ts, flowQueue)."""
+    return f"{socket}@{flow_key[:8]}"
+
+
+def _flow_queue(name: str, *, flow_key: str) -> Queue | None:
+    """The flow's queue ``name`` for one of its sockets; None when it is still to be made."""
+    queue = Queue.objects.filter(name=name).first()
+    if queue is not None and queue.flow_key != flow_key:
+        raise BadRequest(f"The queue name '{name}' is taken by a queue made outside this flow; "
+                         "rename the node (or delete that queue).")
+    return queue
+
+
 def _socket_fields(data: dict, settings: dict, processor: Processor, current: Socket | None) -> dict:
     fields = {"processor": processor, "task": data.get("task"),
               "interval": settings.get("interval") or None, "cron": settings.get("cron") or ""}
@@ -138,14 +156,15 @@ def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor
     """Create or update this flow's socket ``name`` (with its queue and processor settings)."""
     processor_fields = {k: settings[k] for k in PROCESSOR_SETTINGS if settings.get(k) not in (None, "")}
     changed = _changes(processor, processor_fields)
-    queue = Queue.objects.filter(name=name).first()
+    queue_name = flow_queue_name(flow_key=owner["flow_key"], socket=name)
+    queue = current.queue if current is not None else _flow_queue(queue_name, flow_key=owner["flow_key"])
     fields = _socket_fields(data, settings, processor, current)
     # Every right first, so a refused socket changes nothing.
     if changed:
         right_require(by, Right.UPDATE_PROCESSOR,
                       to=f"change the processor '{processor.name}' ({', '.join(sorted(changed))})")
     if queue is None:
-        right_require(by, Right.ADD_QUEUE, to=f"create the queue '{name}'")
+        right_require(by, Right.ADD_QUEUE, to=f"create the queue '{queue_name}'")
     _require_write(by, "socket", name, new=current is None, add=Right.ADD_SOCKET, update=Right.UPDATE_SOCKET,
                    changed=queue is None or bool(_changes(current, {**fields, "queue": queue})))
     if schedule_write_runs_tasks(socket=current, fields=fields):
@@ -155,8 +174,8 @@ def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor
         processor_update(processor=processor, by=by, fields=changed)
         outcomes.append(_outcome("processor", processor.name, "update"))
     if queue is None:
-        queue = queue_create(by=by, fields={"name": name})
-        outcomes.append(_outcome("queue", name, "create"))
+        queue = queue_create(by=by, fields={"name": queue_name, "flow_key": owner["flow_key"]})
+        outcomes.append(_outcome("queue", queue_name, "create"))
     socket, outcome = _upsert("socket", name, current, {**fields, "queue": queue},
                               lambda f: socket_create(by=by, fields={"name": name, **owner, **f}),
                               lambda s, f: socket_update(socket=s, by=by, fields=f))

@@ -70,6 +70,12 @@ def queue_update(*, queue: Queue, by, fields: dict[str, Any]) -> Queue:
     return queue
 
 
+def queues_flow_release(*, flow_key: str) -> None:
+    """A deleted flow's socket queues stay on the network as if made outside any flow:
+    sockets made by hand may use them from then on."""
+    Queue.objects.filter(flow_key=flow_key).update(flow_key="")
+
+
 def queue_delete(*, queue: Queue, by) -> None:
     """Delete a queue no socket or plug uses (one in use is a 409 naming them)."""
     with transaction.atomic():

@@ -223,3 +223,18 @@ def live_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, 
     stack.stop()
     for name in stack.processes:  # shown when the test failed
         print(f"--- {name} log ---\n{stack.log(name)}")
+
+
+@pytest.fixture
+def mount_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, tmp_path, broker_url, settings):
+    """daphne and the publisher, allowing file:// repositories (the test's git repository)."""
+    from tests.live.stack import stack_start
+
+    settings.ALLOW_FILE_REPOSITORIES = True
+    settings.MOUNT_ROOT = tmp_path / "mounts"  # a cold mount: every step runs
+    stack = stack_start(tmp_path, redis_url=live_redis_url, client=live_redis,
+                        env={"BROKER_URL": broker_url, "ALLOW_FILE_REPOSITORIES": "1"})
+    yield stack
+    stack.stop()
+    for name in stack.processes:
+        print(f"--- {name} log ---\n{stack.log(name)}")
