@@ -7,8 +7,8 @@ from typing import Any
 
 import dj_database_url
 
-from apps.engine.redis_capped import broker_transport
 from flowsite.env import (
+    broker_transport,
     encryption_key,
     env_bool,
     env_float,
@@ -222,7 +222,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right",
+        "CallStateEnum": "apps.calls.models.CallState", "QueueStateEnum": "apps.network.models.QueueState",
+        "BrokerStateEnum": ["ok", "unreachable", "unknown"],
+    },
 }
 
 def _cache_url(redis_url: str) -> str:

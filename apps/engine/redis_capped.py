@@ -20,7 +20,7 @@ a connection when it declares again (a new connection).
 Its channels also renew the visibility of the messages they hold (apps.engine.redis_lease).
 
 No Django here: kombu loads this module in every process that opens a broker connection
-(``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py, chosen by ``broker_transport``).
+(``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py names it by dotted path: flowsite.env.broker_transport).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from kombu.utils.json import dumps
 
 from apps.engine.redis_lease import LeasedQoS
 
-CAPPED_TRANSPORT = "apps.engine.redis_capped:Transport"
 MAX_LENGTH = "x-max-length"
 
 # KEYS: the queue's priority lists. ARGV: the limit, which list takes the message (1-based),
@@ -57,13 +56,6 @@ class QueueRefused(Exception):
     def __init__(self, *, queue: str, ready: int, limit: int):
         super().__init__(f"the queue {queue} is full ({ready} of {limit} messages); nothing was pushed")
         self.queue, self.ready, self.limit = queue, ready, limit
-
-
-def broker_transport(url: str) -> str | None:
-    """The kombu transport for a broker URL: the capped one on Redis, kombu's own otherwise.
-
-    ``rediss://`` keeps kombu's transport: kombu turns TLS on by that transport name."""
-    return CAPPED_TRANSPORT if url.split(":", 1)[0] == "redis" else None
 
 
 def declared_max_length(declaration: dict[str, Any]) -> int | None:
