@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.agents",
     "tests.fixtures.cli",
     "tests.fixtures.api",
+    "tests.fixtures.faults",
 ]
 
 
