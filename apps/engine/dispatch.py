@@ -271,7 +271,10 @@ def call_publish(*, call: Call | Queued, destination: Destination, countdown: fl
             celery_app.send_task(
                 TASK_NAME, kwargs={"call_id": str(call.pk), "generation": call.generation,
                                    "topology": topology_seen()}, task_id=str(call.pk),
-                queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
+                queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(),
+                # No result is stored (the row is the result): without this, Celery subscribes to
+                # the task's result channel on every send (and unsubscribes when it is forgotten).
+                ignore_result=True, **options,
             )
             return
         except (TimeoutError, *REFUSED, KombuOperationalError) as error:

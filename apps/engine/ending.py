@@ -17,6 +17,8 @@ together or not at all; the live events and the downstream messages go out after
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import transaction
 
 from apps.calls.models import FINAL_STATES, Call, Event, MetricSample
@@ -49,20 +51,30 @@ def call_end(*, call: Running, ending: Ending, route: Route) -> bool:
 
 def _at_once(*, call: Running, ending: Ending, downstream: Downstream | None) -> bool:
     assignments, params = ending.assignments()
-    parts = [f"WITH fin AS (UPDATE {sql.table(Call).name} SET {assignments} "
-             f"WHERE id = %s AND state NOT IN ({_FINAL}) RETURNING id)"]
     params.append(str(call.pk))
     events = event_rows(call_id=call.pk, events=ending.events)
+    calls = links = 0
     if downstream:
         events += queued_event_rows(rows=downstream.rows, notes=downstream.notes)
-        links = input_rows(rows=downstream.rows, inputs=downstream.inputs)
-        parts.append(f"c AS ({sql.insert_guarded(Call, len(downstream.rows), guard='fin', if_exists=('version_id',))})")
+        input_links = input_rows(rows=downstream.rows, inputs=downstream.inputs)
+        calls, links = len(downstream.rows), len(input_links)
         params += sql.row_values(Call, downstream.rows, now=downstream.now)
-        parts.append(f"l AS ({sql.insert_guarded(Call.inputs.through, len(links), guard='fin')})")
-        params += sql.row_values(Call.inputs.through, links)
-    parts.append(f"e AS ({sql.insert_guarded(Event, len(events), guard='fin')})")
+        params += sql.row_values(Call.inputs.through, input_links)
     params += sql.row_values(Event, events, now=ending.finished)
-    if ending.metrics:
-        parts.append(f"m AS ({sql.insert_guarded(MetricSample, len(ending.metrics), guard='fin')})")
-        params += sql.row_values(MetricSample, ending.metrics)
-    return sql.fetch_value(", ".join(parts) + " SELECT count(*) FROM fin", params, prepare=True) == 1
+    params += sql.row_values(MetricSample, ending.metrics)
+    statement = _statement(assignments, calls=calls, links=links, events=len(events), metrics=len(ending.metrics))
+    return sql.fetch_value(statement, params, prepare=True) == 1
+
+
+@cache
+def _statement(assignments: str, *, calls: int, links: int, events: int, metrics: int) -> str:
+    """The outcome's statement, by its shape: the UPDATE that must win, then each INSERT."""
+    parts = [f"WITH fin AS (UPDATE {sql.table(Call).name} SET {assignments} "
+             f"WHERE id = %s AND state NOT IN ({_FINAL}) RETURNING id)"]
+    if calls:
+        parts.append(f"c AS ({sql.insert_guarded(Call, calls, guard='fin', if_exists=('version_id',))})")
+        parts.append(f"l AS ({sql.insert_guarded(Call.inputs.through, links, guard='fin')})")
+    parts.append(f"e AS ({sql.insert_guarded(Event, events, guard='fin')})")
+    if metrics:
+        parts.append(f"m AS ({sql.insert_guarded(MetricSample, metrics, guard='fin')})")
+    return ", ".join(parts) + " SELECT count(*) FROM fin"

@@ -190,30 +190,30 @@ def _start_at_once(*, call_id: str, who: WorkerIdentity, generation: int | None,
     key = sql.prepared(Call, {"id": call_id, "worker_id": who.worker_id, "agent_id": who.agent_id,
                               "node_id": who.node_id, "started": now})
     events = event_rows(call_id=call_id, events=_start_events(who=who))
-    statement = (
+    params = [key["id"], CallState.RUNNING, key["started"], key["worker_id"], key["agent_id"], key["node_id"],
+              key["started"], generation, generation, *sql.row_values(Event, events, now=now)]
+    return sql.fetch_one(_start_statement(len(events)), params, model=Call, names=_START_READ, prepare=True)
+
+
+@cache
+def _start_statement(events: int) -> str:
+    insert_events = sql.insert_guarded(Event, events, guard="upd", overrides=(
+        ("note", f"left(replace(v.note, '{NAME}', upd.name), 500)"),
+    ), where="v.name <> 'redelivered' OR upd.was = 'running'")
+    return (
         f"WITH old AS (SELECT id, state, generation FROM {_CALL} WHERE id = %s FOR UPDATE), "
         f"upd AS (UPDATE {_CALL} AS c SET state = %s, started = COALESCE(c.started, %s), attempts = c.attempts + 1, "
         "worker_id = %s, agent_id = %s, node_id = %s, lastupdated = %s FROM old "
         f"WHERE c.id = old.id AND old.state NOT IN ({_FINAL}) "
         "AND (%s::integer IS NULL OR old.generation IS NULL OR old.generation = %s::integer) "
         f"RETURNING old.state AS was, {_columns('c.', _START_READ[2:])}), "
-        f"ev AS ({_start_events_insert(len(events))}) "
+        f"ev AS ({insert_events}) "
         f"SELECT old.state, old.generation, {_columns('upd.', _START_READ[2:])} "
         "FROM old LEFT JOIN upd ON true")
-    params = [key["id"], CallState.RUNNING, key["started"], key["worker_id"], key["agent_id"], key["node_id"],
-              key["started"], generation, generation, *sql.row_values(Event, events, now=now)]
-    return sql.fetch_one(statement, params, model=Call, names=_START_READ, prepare=True)
 
 
 def _columns(prefix: str, names: tuple[str, ...]) -> str:
     return ", ".join(prefix + connection.ops.quote_name(name) for name in names)
-
-
-@cache
-def _start_events_insert(count: int) -> str:
-    return sql.insert_guarded(Event, count, guard="upd", overrides=(
-        ("note", f"left(replace(v.note, '{NAME}', upd.name), 500)"),
-    ), where="v.name <> 'redelivered' OR upd.was = 'running'")
 
 
 @dataclass
@@ -231,8 +231,7 @@ class Ending:
     def assignments(self) -> tuple[str, list[Any]]:
         """The SET clause of the conditional UPDATE, and its values."""
         values = sql.prepared(Call, {**self.fields, "finished": self.finished, "lastupdated": self.finished})
-        return (f"state = %s, {', '.join(f'{sql_name(name)} = %s' for name in values)}",
-                [self.state, *values.values()])
+        return _set_clause(tuple(values)), [self.state, *values.values()]
 
 
 def success(*, call: Running, result: Any, log: str, commit: str, duration_ms: float,
@@ -284,6 +283,11 @@ def ending_events(ending: Ending) -> list[dict[str, Any]]:
 
 def sql_name(attname: str) -> str:
     return connection.ops.quote_name(attname)
+
+
+@cache
+def _set_clause(names: tuple[str, ...]) -> str:
+    return f"state = %s, {', '.join(f'{sql_name(name)} = %s' for name in names)}"
 
 
 def call_finish(*, call: Running | Call, result: Any, log: str, commit: str, duration_ms: float,

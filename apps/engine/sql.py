@@ -19,7 +19,7 @@ from functools import cache, partial
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -181,7 +181,7 @@ ONE_STATEMENT = True
 def one_statement() -> bool:
     """Whether a transition and what it writes with it go as one statement (PostgreSQL's
     data-modifying CTEs), rather than as steps in one transaction."""
-    return ONE_STATEMENT and connection.vendor == "postgresql"
+    return ONE_STATEMENT and _db().vendor == "postgresql"
 
 
 def prepared(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
@@ -217,19 +217,26 @@ def fetch_one(statement: str, params: Sequence[Any], *, model: type[models.Model
     """The first row of a statement returning ``names`` (attnames of ``model``, in that
     order), converted to Python values as the ORM reads them; None when there is none.
     ``prepare``: run it as a prepared statement (``_execute``)."""
-    with connection.cursor() as cursor:
-        _execute(cursor, statement, params, prepare=prepare)
+    db = _db()
+    with db.cursor() as cursor:
+        _execute(db, cursor, statement, params, prepare=prepare)
         row = cursor.fetchone()
     if row is None:
         return None
     converters = _converters(model, tuple(names))
-    return {name: _convert(value, found) for name, value, found in zip(names, row, converters, strict=True)}
+    return {name: _convert(db, value, found) for name, value, found in zip(names, row, converters, strict=True)}
 
 
-def _convert(value: Any, found: tuple[Any, list]) -> Any:
+def _db() -> Any:
+    """This thread's connection object itself: the ``connection`` proxy looks it up on every
+    attribute, a cost the hot path pays dozens of times a call."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _convert(db: Any, value: Any, found: tuple[Any, list]) -> Any:
     expression, converters = found
     for converter in converters:
-        value = converter(value, expression, connection)
+        value = converter(value, expression, db)
     return value
 
 
@@ -246,8 +253,9 @@ def _converters(model: type[models.Model], names: tuple[str, ...]) -> tuple[tupl
 
 def fetch_value(statement: str, params: Sequence[Any], *, prepare: bool = False) -> Any:
     """The first column of the first row of a statement."""
-    with connection.cursor() as cursor:
-        _execute(cursor, statement, params, prepare=prepare)
+    db = _db()
+    with db.cursor() as cursor:
+        _execute(db, cursor, statement, params, prepare=prepare)
         return cursor.fetchone()[0]
 
 
@@ -256,16 +264,16 @@ _prepared: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDicti
 PREPARED_MAX = 64
 
 
-def _execute(cursor, statement: str, params: Sequence[Any], *, prepare: bool) -> None:
+def _execute(db: Any, cursor, statement: str, params: Sequence[Any], *, prepare: bool) -> None:
     """Run ``statement``; with ``prepare`` on PostgreSQL (and DB_PREPARED_STATEMENTS), as a
     statement this connection prepared the first time it ran it: the server plans the
     hot path's CTEs once per connection instead of on every call (their planning took
     longer than their execution). At most PREPARED_MAX shapes per connection; past that,
     statements run unprepared."""
-    if not (prepare and settings.DB_PREPARED_STATEMENTS and connection.vendor == "postgresql"):
+    if not (prepare and settings.DB_PREPARED_STATEMENTS and db.vendor == "postgresql"):
         cursor.execute(statement, params)
         return
-    names = _prepared.setdefault(connection.connection, {})
+    names = _prepared.setdefault(db.connection, {})
     name = names.get(statement)
     if name is None:
         if len(names) >= PREPARED_MAX:
@@ -276,12 +284,17 @@ def _execute(cursor, statement: str, params: Sequence[Any], *, prepare: bool) ->
         numbered = pieces[0] + "".join(f"${index}{piece}" for index, piece in enumerate(pieces[1:], start=1))
         cursor.execute(f"PREPARE {name} AS {numbered}")
         names[statement] = name
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+    cursor.execute(_execute_text(name, len(params)), params)
+
+
+@cache
+def _execute_text(name: str, count: int) -> str:
+    return f"EXECUTE {name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 
 
 def execute(statement: str, params: Sequence[Any]) -> int:
     """Run a statement; the number of rows it changed."""
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount
 
@@ -304,7 +317,8 @@ def writes_durable() -> None:
     and their messages find no row). One explicit transaction that takes a transaction id
     and commits synchronously waits for the WAL up to its commit, which holds every
     earlier commit of the server."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block or connection.connection is None:
+    db = _db()
+    if db.vendor != "postgresql" or db.in_atomic_block or db.connection is None:
         return
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute("BEGIN; SET LOCAL synchronous_commit TO on; SELECT txid_current(); COMMIT")
