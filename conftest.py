@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -44,3 +46,12 @@ def pytest_collection_modifyitems(items) -> None:
         [item for item in group if not _serialized_rollback(item)]
     for index, item in zip(transactional, ordered, strict=True):
         items[index] = item
+
+
+@pytest.fixture(autouse=True)
+def _topology_fresh():
+    """Each test starts with no topology copy in this process (apps.engine.topology): rows a
+    test wrote with the ORM, past the services, were never announced to it."""
+    from apps.engine.topology import topology_forget
+
+    topology_forget()

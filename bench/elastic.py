@@ -11,7 +11,7 @@
   counts and the election).
 - Back pressure: a queue with ``max_length`` and no consumer. Pause: from the publish that
   filled it to a source's next submission refused with QueueFull. Resume: a plug's
-  downstream call held by the full queue (``call_submit(parent=...)``, whose publish waits
+  downstream call held by the full queue (``downstream_submit``, whose publish waits
   in ``room_wait``); a consumer takes messages down to the low watermark; resume is from
   then to the held call's publish.
 - Scale-up reaction: the monitor loop (``loop.run``, interval 1 s, with its scaler)
@@ -163,12 +163,14 @@ def pause_trial(world) -> dict:
 
 def resume_trial(world, *, hold: float) -> dict:
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
     from kombu import Connection
 
-    from apps.engine.dispatch import call_submit
+    from apps.engine.dispatch import Delivery, downstream_submit
     from apps.engine.pressure import ready_count
     from apps.engine.queues import kombu_queue
+    from apps.engine.recording import running_of
+    from apps.engine.topology import PlugSpec, topology
 
     purge(world.bp)
     parent = submit(world.bp, 0)
@@ -176,9 +178,16 @@ def resume_trial(world, *, hold: float) -> dict:
         submit(world.bp, n)
     out: dict = {}
 
+    spec = topology().socket(world.bp.pk)
+    assert spec is not None
+    # As a plug delivers onto the socket's own queue: recorded, then held until there is room.
+    onto = PlugSpec(id="", name="bench", target_id=spec.id, argument=None, destination=spec.destination, join_ttl=0)
+
     def held_producer() -> None:
         try:
-            call_submit(socket=world.bp, args=["held"], kwargs={}, parent=parent, hops=1)
+            with transaction.atomic():
+                downstream_submit(parent=running_of(parent), deliveries=[
+                    Delivery(plug=onto, target=spec, args=["held"], kwargs={}, inputs=[parent.pk])])
             out["published"] = time.perf_counter()
         except Exception as error:  # reported by the main thread
             out["error"] = error

@@ -89,7 +89,7 @@ def bench_joins(world: World, *, rounds: int, runs: int, latency_runs: int) -> R
                       "platform": platform, "raw": raw}
     result.figures = [
         Figure("join throughput", "runs/s", [r["per_s"] for r in platform], [r["per_s"] for r in raw],
-               higher_is_better=True),
+               higher_is_better=True, target="≥ 0.4x raw chord", check=lambda _p, ratio: ratio >= 0.4),
         Figure("run latency p50", "ms", [r["p50"] for r in platform], [r["p50"] for r in raw]),
         Figure("run latency p95", "ms", [r["p95"] for r in platform], [r["p95"] for r in raw]),
         Figure("worker CPU per run", "ms", [r["cpu_ms_per_call"] for r in platform],

@@ -83,9 +83,10 @@ def bench_throughput(world: World, *, rounds: int, count: int) -> Result:
     result.details = {"calls_per_round": count, "platform": platform, "raw": raw}
     result.figures = [
         Figure("drain throughput", "calls/s", [r["per_s"] for r in platform], [r["per_s"] for r in raw],
-               target="≥ 70% of raw", check=lambda _p, ratio: ratio >= 0.7, higher_is_better=True),
+               target="≥ 0.4x raw", check=lambda _p, ratio: ratio >= 0.4, higher_is_better=True),
         Figure("worker CPU per call", "ms", [r["cpu_ms_per_call"] for r in platform],
-               [r["cpu_ms_per_call"] for r in raw], note="worker, its prefork children and runners"),
+               [r["cpu_ms_per_call"] for r in raw], note="worker, its prefork children and runners",
+               target="≤ 2.5x raw", check=lambda _p, ratio: ratio <= 2.5),
         Figure("submit rate", "calls/s", [r["submit_per_s"] for r in platform], [r["submit_per_s"] for r in raw],
                higher_is_better=True, note="call_submit (row + event + publish) vs apply_async"),
         Figure("events recorded per call", "", [r["events_per_call"] for r in platform]),

@@ -293,6 +293,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = BROKER_CONNECT_TIMEO
 # JOIN_TTL seconds for its arguments unless its plug's queue sets a message TTL.
 HOP_LIMIT = env_int("HOP_LIMIT", 100)
 JOIN_TTL = env_int("JOIN_TTL", 3600)
+# Workers keep the topology (sockets, plugs, queues, processors) in memory, re-read when a
+# write bumps the topology generation (apps.core.topology) and at least every this many seconds.
+TOPOLOGY_MAX_AGE = env_float("TOPOLOGY_MAX_AGE", 30.0)
+# A worker prepares the statements of a call's start and outcome once per database connection
+# (apps.engine.sql). Turn off behind a pooler that does not keep a session per client
+# (PgBouncer in transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 # Platform housekeeping runs on the platform queue (mounts, schedule firings, join expiry).
 PLATFORM_QUEUE = "elasticcode.platform"

@@ -16,7 +16,7 @@ from apps.accounts.models import (
     UserRole,
     token_digest,
 )
-from apps.calls.models import Call, Event, Join, MetricSample
+from apps.calls.models import Call, Event, Gather, Join, MetricSample
 from apps.core.models import Log, Setting
 from apps.engine.queues import socket_queue_name
 from apps.flows.models import File, Flow, Version
@@ -131,6 +131,7 @@ def make_all() -> dict[type, object]:
         Version.objects.create(name="v1", flow=flow, number=1, document={"nodes": [], "edges": []}),
         Event.objects.create(name="received", call=call),
         Join.objects.create(tracking=call.tracking, target=target, expires=call.created),
+        Gather.objects.create(call=make_call(target, state="waiting"), template=[str(call.pk)], missing=1),
         MetricSample.objects.create(processor=processor, name="temperature", value=3),
         Log.objects.create(oid=str(user.pk), discriminator="User", text="created", source="test"),
         Setting.objects.create(name=unique("setting"), value="1"),

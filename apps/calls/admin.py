@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.calls.models import Call, Event, Join, MetricSample
+from apps.calls.models import Call, Event, Gather, Join, MetricSample
 from apps.core.admin_site import register_base
 
 register_base(Call, Event)
@@ -14,3 +14,8 @@ class MetricSampleAdmin(admin.ModelAdmin):
 @admin.register(Join)
 class JoinAdmin(admin.ModelAdmin):
     list_display = ("tracking", "target", "created", "expires")
+
+
+@admin.register(Gather)
+class GatherAdmin(admin.ModelAdmin):
+    list_display = ("call", "missing")

@@ -16,6 +16,7 @@ from apps.processors.models import Socket, Task
 
 
 class CallState(models.TextChoices):
+    WAITING = "waiting"  # a workflow step whose inputs (earlier steps' results) have not all arrived
     QUEUED = "queued"
     RECEIVED = "received"
     RUNNING = "running"
@@ -64,11 +65,15 @@ class Call(BaseModel):
     queue = models.CharField(
         max_length=401, blank=True, default="",
         help_text="The broker queue its message was sent on: its socket's, or the plug's that delivered it.")
+    then = models.JSONField(
+        default=list, blank=True,
+        help_text="Workflow runs (the client's pipeline, parallel, funnel): ids of the calls waiting for this "
+                  "one's result (see Gather).")
     generation = models.PositiveIntegerField(
         null=True, blank=True, default=0,
         help_text="Which send of the call is current: its message carries it, a worker drops a message of another "
-                  "send, and the outbox sweeper raises it when it sends a lost message again. Null: sent inside a "
-                  "workflow canvas, which the sweeper leaves alone.")
+                  "send, and the outbox sweeper raises it when it sends a lost message again. Null: one the sweeper "
+                  "leaves alone (rows of the workflow canvases of earlier versions).")
 
     class Meta(BaseModel.Meta):
         db_table = "call"
@@ -128,6 +133,25 @@ class MetricSample(models.Model):
             # Charts read one series of one processor over time.
             models.Index(fields=["processor", "name", "-created"], name="metric_series_idx"),
         ]
+
+
+class Gather(models.Model):
+    """What a waiting workflow step takes: earlier steps' results, arranged as it takes them.
+
+    A step of a pipeline takes the previous step's result first; one after a parallel (or a
+    funnel's final step) takes the list of their results. ``template`` is that value as a
+    tree of call ids (a list for each parallel); each result that arrives goes into
+    ``values`` and ``missing`` counts down. At zero, in the transaction that recorded the
+    last result, the row is deleted and the step queued with the filled template first.
+    """
+
+    call = models.OneToOneField(Call, primary_key=True, on_delete=models.CASCADE, related_name="gather")
+    template = models.JSONField(help_text="The value it takes first: a call id, or a list of such trees.")
+    values = models.JSONField(default=dict, help_text="Call id -> result, as they arrive.")
+    missing = models.PositiveIntegerField(help_text="Results still to arrive.")
+
+    class Meta:
+        db_table = "gather"
 
 
 class Join(models.Model):

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from apps.core.models import Log
+from apps.core.topology import shapes_topology, topology_changed
 
 M = TypeVar("M", bound=models.Model)
 
@@ -31,6 +32,7 @@ def object_create(*, model: type[M], by, fields: dict[str, Any], audit: bool = F
     with transaction.atomic():
         instance.full_clean()
         instance.save()
+        _topology_check(instance)
         if audit:
             audit_record(by=by, obj=instance, text=f"created {model.__name__} {instance}", source="api")
     return instance
@@ -43,6 +45,7 @@ def object_update(*, instance: M, by, fields: dict[str, Any], audit: bool = Fals
     with transaction.atomic():
         instance.full_clean()
         instance.save()
+        _topology_check(instance)
         if audit:
             changed = ", ".join(sorted(fields))
             audit_record(by=by, obj=instance, text=f"updated {changed} of {instance}", source="api")
@@ -54,3 +57,10 @@ def object_delete(*, instance: models.Model, by, audit: bool = False) -> None:
         if audit:
             audit_record(by=by, obj=instance, text=f"deleted {type(instance).__name__} {instance}", source="api")
         instance.delete()
+        _topology_check(instance)
+
+
+def _topology_check(instance: models.Model) -> None:
+    """Writes to what routes calls make every process re-read it (apps.core.topology)."""
+    if shapes_topology(type(instance)):
+        topology_changed()

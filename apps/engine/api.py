@@ -128,8 +128,7 @@ class RunViewSet(viewsets.ViewSet):
         body = WorkflowRequest(data=request.data)
         body.is_valid(raise_exception=True)
         tracking, calls = workflow_start(tree=body.validated_data["workflow"], by=request.user)
-        payload = {"run": tracking, "state": "pending",
-                   "calls": [{"id": c.pk, "name": c.name, "state": c.state} for c in calls]}
+        payload = {"run": tracking, "state": "pending", "calls": calls}
         return Response(RunResponse(payload).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=RunResponse)

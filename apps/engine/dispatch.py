@@ -1,8 +1,9 @@
 """Submit calls: record the Call, then send one small JSON message to its socket's queue.
 
-The message carries only the call id and its send generation (``Call.generation``: a worker
-drops a message of another send, see apps.engine.outbox); everything needed to run and to reproduce the
-call (arguments, socket, run id, parent, flow version) is in the Call row.
+The message carries only the call id, its send generation (``Call.generation``: a worker
+drops a message of another send, see apps.engine.outbox) and the topology generation its
+sender saw (apps.engine.topology); everything needed to run and to reproduce the call
+(arguments, socket, run id, parent, flow version) is in the Call row.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from dataclasses import dataclass
 from functools import partial
 from socket import timeout as socket_timeout
 from typing import Any
@@ -18,25 +20,20 @@ from amqp.exceptions import MessageNacked
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from apps.calls.models import Call
-from apps.core.errors import BadRequest, Unavailable
-from apps.engine.events import call_event, event_publish
+from apps.calls.models import Call, CallState, Event
+from apps.core.errors import BadRequest, NotFound, Unavailable
+from apps.engine import sql
+from apps.engine.events import call_event, event_publish, events_publish
 from apps.engine.message_headers import publish_headers
 from apps.engine.monitor.health import broker_unreachable_note
 from apps.engine.pressure import QueueFull, full_message, ready_count, room_check, room_wait
-from apps.engine.queues import (
-    TASK_NAME,
-    Destination,
-    broker_is_amqp,
-    destination_queue,
-    plug_destination,
-    socket_destination,
-    socket_queue_name,
-)
-from apps.engine.recording import call_fail, event_add
+from apps.engine.queues import TASK_NAME, Destination, broker_is_amqp, destination_queue
+from apps.engine.recording import call_fail, event_add, event_rows
 from apps.engine.redis_capped import QueueRefused
+from apps.engine.topology import PlugSpec, SocketSpec, topology, topology_seen
 from apps.processors.models import Plug, Socket
 from flowsite.celery import app as celery_app
 
@@ -69,39 +66,119 @@ def arguments_validate(*, args: Any, kwargs: Any) -> dict[str, Any]:
     return {"args": args, "kwargs": kwargs}
 
 
-def call_submit(*, socket: Socket, args: list, kwargs: dict, by=None, tracking: uuid.UUID | None = None,
-                parent: Call | None = None, hops: int = 0, argument: str = "",
-                inputs: list[str] | None = None, plug: Plug | None = None) -> Call:
-    """Record a queued call of ``socket`` and publish it once the transaction commits.
-
-    The message goes on the socket's own queue, or on ``plug``'s queue when a plug
-    delivers it (apps.engine.queues). Inside a caller's transaction (routing records the
-    source call's outcome and its downstream calls together) it adds no savepoint: an
-    error fails the whole of it. Back pressure (apps.engine.pressure): a source (no
-    ``parent``) is refused with ``QueueFull`` when its queue is full; a downstream call
-    waits for room before it is sent, holding its producer."""
+def call_submit(*, socket: Socket | SocketSpec, args: list, kwargs: dict, by=None,
+                tracking: uuid.UUID | None = None) -> Call:
+    """Record a queued source call of ``socket`` (a new run, or one more call of ``tracking``)
+    and publish it on the socket's own queue once the transaction commits. Back pressure
+    (apps.engine.pressure): a full queue refuses it with ``QueueFull`` before anything is
+    recorded. Calls that plugs deliver are recorded by ``downstream_submit``."""
     arguments = arguments_validate(args=args, kwargs=kwargs)
-    destination = plug_destination(plug=plug) if plug is not None else socket_destination(socket=socket)
-    if parent is None:
-        room_check(destination=destination)
+    spec = socket_spec_of(socket)
+    room_check(destination=spec.destination)
     with transaction.atomic(savepoint=False):
-        call = call_record(socket=socket, arguments=arguments, by=by, queue=destination.name,
-                           tracking=tracking or (parent.tracking if parent else uuid.uuid4()),
-                           parent=parent, hops=hops, argument=argument,
-                           inputs=inputs or ([parent.pk] if parent else []))
-        payload = call_event(call=call, event="queued", state="queued")
-        send = (partial(_publish_source, retry_policy=SUBMIT_RETRY) if parent is None
-                else partial(_publish_held, plug_id=plug.pk if plug else None))
-
-        def publish() -> None:
-            send(call=call, destination=destination)
-            event_publish(payload)
-
-        transaction.on_commit(publish)
+        call = call_record(socket=socket, arguments=arguments, by=by, tracking=tracking or uuid.uuid4(),
+                           parent=None, inputs=[])
+        queued = Queued(pk=call.pk, name=call.name, tracking=call.tracking, parent_id=None,
+                        generation=call.generation, socket=spec, destination=spec.destination)
+        transaction.on_commit(partial(send_source, queued))
     return call
 
 
-def _publish_source(*, call: Call, destination: Destination, retry_policy: dict[str, Any]) -> None:
+def socket_spec_of(socket: Socket | SocketSpec) -> SocketSpec:
+    if isinstance(socket, SocketSpec):
+        return socket
+    spec = topology().socket(socket.pk)
+    if spec is None:
+        raise NotFound(f"The socket {socket.name} no longer exists.")
+    return spec
+
+
+@dataclass(slots=True)
+class Queued:
+    """A call recorded queued, as sending it needs it (and its live event)."""
+
+    pk: uuid.UUID | str
+    name: str
+    tracking: uuid.UUID
+    parent_id: uuid.UUID | str | None
+    generation: int | None
+    socket: SocketSpec
+    destination: Destination
+    plug_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A value a plug carries to its target: a call of the target to record."""
+
+    plug: PlugSpec
+    target: SocketSpec
+    args: list
+    kwargs: dict
+    inputs: list  # ids of the calls whose values it carries
+
+
+@dataclass
+class Downstream:
+    """The calls plugs deliver from one outcome, prepared for ``calls_insert``."""
+
+    rows: list[dict[str, Any]]
+    inputs: list[list]
+    notes: list[str]
+    queued: list[Queued]
+    now: Any
+
+
+def downstream_prepare(*, parent, deliveries: list[Delivery]) -> Downstream:
+    """The rows of the calls plugs deliver from ``parent`` (a running call): validated, not
+    written yet. Who started the run owns them; they travel on their plug's queue."""
+    now = timezone.now()
+    rows, queued = [], []
+    for delivery in deliveries:
+        row = call_row(spec=delivery.target, arguments=arguments_validate(args=delivery.args, kwargs=delivery.kwargs),
+                       tracking=parent.tracking, parent_id=parent.pk, hops=parent.hops + 1,
+                       owner_id=parent.owner_id, queue=delivery.plug.destination.name, now=now)
+        rows.append(row)
+        queued.append(Queued(pk=row["id"], name=row["name"], tracking=parent.tracking, parent_id=parent.pk,
+                             generation=row["generation"], socket=delivery.target,
+                             destination=delivery.plug.destination, plug_id=delivery.plug.id or None))
+    return Downstream(rows=rows, inputs=[d.inputs for d in deliveries],
+                      notes=[f"Queued for {d.target.name}" for d in deliveries], queued=queued, now=now)
+
+
+def downstream_submit(*, parent, deliveries: list[Delivery]) -> list[Queued]:
+    """Record the calls plugs deliver from ``parent`` in one statement per table, inside the
+    caller's transaction (the one recording the parent's outcome), and send each once it
+    commits (``downstream_send``)."""
+    downstream = downstream_prepare(parent=parent, deliveries=deliveries)
+    calls_insert(rows=downstream.rows, inputs=downstream.inputs, notes=downstream.notes, now=downstream.now)
+    downstream_send(downstream.queued)
+    return downstream.queued
+
+
+def downstream_send(queued: list[Queued], *, events: list[dict[str, Any]] | None = None) -> None:
+    """Once the transaction commits, send each call on its plug's queue, after waiting for
+    room there (a downstream call holds its producer instead of being refused); then publish
+    ``events`` (the outcome that routed them) and the calls' "queued" events in one round
+    trip. The messages go first: the next hop starts sooner."""
+    transaction.on_commit(partial(_send_held, list(queued), list(events or [])))
+
+
+def send_source(queued: Queued) -> None:
+    """Send a source call once recorded (the submitter gets BrokerUnreachable, a 503, when
+    the broker cannot be reached), then its "queued" live event."""
+    _publish_source(call=queued, destination=queued.destination, retry_policy=SUBMIT_RETRY)
+    event_publish(call_event(call=queued, socket=queued.socket, event="queued", state="queued"))
+
+
+def _send_held(queued: list[Queued], events: list[dict[str, Any]]) -> None:
+    for each in queued:
+        _publish_held(call=each, destination=each.destination, plug_id=each.plug_id)
+    events_publish([*events, *(call_event(call=each, socket=each.socket, event="queued", state="queued")
+                               for each in queued)])
+
+
+def _publish_source(*, call: Queued, destination: Destination, retry_policy: dict[str, Any]) -> None:
     """Send a source call; when the broker is unreachable the call is failed with the reason
     (nothing was sent: it must not wait as queued) and the submitter gets the 503."""
     try:
@@ -114,7 +191,7 @@ def _publish_source(*, call: Call, destination: Destination, retry_policy: dict[
         raise BrokerUnreachable(reason) from error.__cause__
 
 
-def _publish_held(*, call: Call, destination: Destination, plug_id) -> None:
+def _publish_held(*, call: Queued, destination: Destination, plug_id) -> None:
     """Send a downstream call once its queue has room, recording how long it was held."""
     held = room_wait(destination=destination)
     if held:
@@ -124,47 +201,57 @@ def _publish_held(*, call: Call, destination: Destination, plug_id) -> None:
     call_publish(call=call, destination=destination)
 
 
-def call_record(*, socket: Socket, arguments: dict[str, Any], by, tracking: uuid.UUID, parent: Call | None,
-                inputs: list, hops: int = 0, argument: str = "", note: str = "", queue: str = "",
-                generation: int | None = 0) -> Call:
-    """The queued Call row, the calls that feed it and its "queued" event (nothing is sent).
-    ``arguments`` must come from ``arguments_validate``; ``queue``: the broker queue it
-    will be sent on (default: the socket's own). A call of a socket a deployed flow owns
-    records that flow's version (``socket.flow_version``). ``generation=None``: a call the
-    outbox sweeper must not send again (a workflow step, which travels inside its canvas)."""
-    call = Call.objects.create(
-        name=socket.name, socket=socket, task_id=socket.task_id, arguments=arguments,
-        version_id=_flow_version(socket),
-        queue=queue or socket_queue_name(socket=socket),
-        tracking=tracking, parent=parent, hops=hops, argument=argument, generation=generation,
-        # Who started the run owns its downstream calls too.
-        owner_id=by.pk if getattr(by, "is_authenticated", False) else (parent.owner_id if parent else None),
-    )
-    if inputs:
-        inputs_add(call=call, inputs=inputs)
-    event_add(call_id=call.pk, name="queued", note=note or f"Queued for {socket.name}")
+def call_record(*, socket: Socket | SocketSpec, arguments: dict[str, Any], by, tracking: uuid.UUID,
+                parent: Call | None, inputs: list, hops: int = 0, note: str = "", generation: int | None = 0) -> Call:
+    """The queued Call row, the calls that feed it and its "queued" event (nothing is sent),
+    as a Call instance (not read back). ``arguments`` must come from ``arguments_validate``.
+    It travels on the socket's own queue. A call of a socket a deployed flow owns records that flow's
+    version. ``generation=None``: a call the outbox sweeper must not send again. Who started
+    the run owns its downstream calls."""
+    spec = socket_spec_of(socket)
+    now = timezone.now()
+    owner_id = by.pk if getattr(by, "is_authenticated", False) else (parent.owner_id if parent else None)
+    row = call_row(spec=spec, arguments=arguments, tracking=tracking, parent_id=parent.pk if parent else None,
+                   hops=hops, owner_id=owner_id, queue=spec.destination.name, generation=generation, now=now)
+    (row["version_id"],) = calls_insert(rows=[row], inputs=[inputs], notes=[note or f"Queued for {spec.name}"],
+                                        now=now)
+    call = sql.instance(Call, row)
+    if isinstance(socket, Socket):
+        call.socket = socket
     return call
 
 
-def _flow_version(socket: Socket):
-    """The flow version the socket was deployed under, if that version still exists (the
-    flows app, above this one, is reached through the relation, not imported)."""
-    if socket.flow_version is None:
-        return None
-    version_model = Call._meta.get_field("version").related_model
-    assert isinstance(version_model, type)
-    exists = version_model._default_manager.filter(pk=socket.flow_version).exists()
-    return socket.flow_version if exists else None
+def call_row(*, spec: SocketSpec, arguments: dict[str, Any], tracking, parent_id, hops: int, owner_id, queue: str,
+             now, generation: int | None = 0) -> dict[str, Any]:
+    """A queued call's row (attname -> value) for ``calls_insert``."""
+    return {"id": uuid.uuid4(), "name": spec.name, "state": CallState.QUEUED, "socket_id": spec.id,
+            "task_id": spec.task_id, "arguments": arguments, "version_id": spec.flow_version, "queue": queue,
+            "tracking": tracking, "parent_id": parent_id, "hops": hops, "generation": generation,
+            "owner_id": owner_id, "created": now, "lastupdated": now}
 
 
-def inputs_add(*, call: Call, inputs: list) -> None:
-    """The calls whose values fed ``call``: one INSERT (``call.inputs.add`` reads first)."""
-    through = Call.inputs.through
-    through.objects.bulk_create([through(from_call_id=call.pk, to_call_id=source)
-                                 for source in dict.fromkeys(str(i) for i in inputs)])
+def calls_insert(*, rows: list[dict[str, Any]], inputs: list[list], notes: list[str], now) -> list:
+    """Queued calls, the calls that feed each, and their "queued" events: three INSERTs.
+    Returns the flow version each call recorded: a version deleted past its service (the
+    Django admin) is recorded as none."""
+    versions = sql.rows_insert(Call, rows, now=now, if_exists=("version_id",), returning="version_id")
+    sql.rows_insert(Call.inputs.through, input_rows(rows=rows, inputs=inputs))
+    sql.rows_insert(Event, queued_event_rows(rows=rows, notes=notes), now=now)
+    return versions
 
 
-def call_publish(*, call: Call, destination: Destination, countdown: float | None = None, wait: bool = True,
+def input_rows(*, rows: list[dict[str, Any]], inputs: list[list]) -> list[dict[str, Any]]:
+    """The links from each queued call to the calls whose values feed it."""
+    return [{"from_call_id": row["id"], "to_call_id": source}
+            for row, sources in zip(rows, inputs, strict=True) for source in dict.fromkeys(str(i) for i in sources)]
+
+
+def queued_event_rows(*, rows: list[dict[str, Any]], notes: list[str]) -> list[dict[str, Any]]:
+    return [event for row, note in zip(rows, notes, strict=True)
+            for event in event_rows(call_id=row["id"], events=[("queued", note, {})])]
+
+
+def call_publish(*, call: Call | Queued, destination: Destination, countdown: float | None = None, wait: bool = True,
                  retry_policy: dict[str, Any] | None = None) -> None:
     """Send the call's message, with its enqueue time (``countdown``: due that many seconds
     from now). A full queue refuses it, on RabbitMQ (reject-publish, confirmed) as on Redis
@@ -182,8 +269,12 @@ def call_publish(*, call: Call, destination: Destination, countdown: float | Non
     while True:
         try:
             celery_app.send_task(
-                TASK_NAME, kwargs={"call_id": str(call.pk), "generation": call.generation}, task_id=str(call.pk),
-                queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(), **options,
+                TASK_NAME, kwargs={"call_id": str(call.pk), "generation": call.generation,
+                                   "topology": topology_seen()}, task_id=str(call.pk),
+                queue=queue, routing_key=queue.routing_key, declare=[queue], headers=publish_headers(),
+                # No result is stored (the row is the result): without this, Celery subscribes to
+                # the task's result channel on every send (and unsubscribes when it is forgotten).
+                ignore_result=True, **options,
             )
             return
         except (TimeoutError, *REFUSED, KombuOperationalError) as error:

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-
 from apps.calls.models import Call
 from apps.engine.dispatch import call_publish
+from apps.engine.ending import call_end
 from apps.engine.pressure import QueueFull
 from apps.engine.queues import call_destination
-from apps.engine.recording import WorkerIdentity, call_fail, call_finish, call_retry, call_start
-from apps.engine.routing import plugs_route
+from apps.engine.recording import WorkerIdentity, call_retry, call_start, failure, success
+from apps.engine.routing import route_plan
 from apps.engine.runner_client import RunnerCrashed, RunnerProcess, RunnerTimeout
 from apps.engine.runner_user import RunnerUser
 
@@ -43,10 +42,6 @@ class WorkerContext:
         return self._runner
 
 
-class CallFailed(Exception):
-    """A workflow step failed; the message is the call's recorded error."""
-
-
 @dataclass(frozen=True)
 class Outcome:
     state: str
@@ -55,39 +50,39 @@ class Outcome:
     error: str = ""
 
 
-def call_execute(*, call_id: str, context: WorkerContext, upstream: list | None = None,
-                 generation: int | None = None) -> Outcome:
-    call = call_start(call_id=call_id, who=context.who, generation=generation)
+def call_execute(*, call_id: str, context: WorkerContext, generation: int | None = None,
+                 seen: int | None = None) -> Outcome:
+    call = call_start(call_id=call_id, who=context.who, generation=generation, seen=seen)
     if call is None:
         return Outcome(state="skipped")
-    if upstream:
-        call.arguments = {**call.arguments, "args": upstream + list(call.arguments.get("args", []))}
-        Call.objects.filter(pk=call.pk).update(arguments=call.arguments)
-    processor = call.socket.processor
+    socket = call.socket
     try:
         response = context.runner().call(
-            module=processor.module, function=call.task.name,
+            module=socket.module, function=call.function,
             args=call.arguments.get("args", []), kwargs=call.arguments.get("kwargs", {}),
-            timeout=processor.timelimit or None,
+            timeout=socket.timelimit or None,
         )
     except RunnerTimeout:
-        response = _failure(f"{call.name} did not finish within its time limit of {processor.timelimit} s; "
+        response = _failure(f"{call.name} did not finish within its time limit of {socket.timelimit} s; "
                             "the runner was stopped and replaced.")
     except RunnerCrashed as crash:
         response = _failure(f"The runner process died while running {call.name}: {crash}")
     except ValueError as problem:
         response = _failure(str(problem))
     if response["ok"]:
-        _record_success(call=call, response=response, commit=context.commit)
-        return Outcome(state="finished", result=response.get("result"))
+        result = response.get("result")
+        ending = success(call=call, result=result, log=response.get("log", ""), commit=context.commit,
+                         duration_ms=response.get("duration_ms", 0.0), metrics=response.get("metrics") or [])
+        route = route_plan(call=call, ok=True, value=result, named=response.get("plugs") or None)
+        call_end(call=call, ending=ending, route=route)
+        return Outcome(state="finished", result=result)
     error = _error_text(response)
-    if call.attempts <= processor.retries:
-        call_retry(call=call, error=error, attempt=call.attempts, delay=processor.retrydelay)
-        return Outcome(state="retry", retry_in=processor.retrydelay)
-    with transaction.atomic():
-        if call_fail(call=call, error=error, log=response.get("log", ""), commit=context.commit):
-            value = {"error": error, "call": str(call.pk), "socket": call.name}
-            plugs_route(call=call, ok=False, value=value)
+    if call.attempts <= socket.retries:
+        call_retry(call=call, error=error, attempt=call.attempts, delay=socket.retrydelay)
+        return Outcome(state="retry", retry_in=socket.retrydelay)
+    value = {"error": error, "call": str(call.pk), "socket": call.name}
+    call_end(call=call, ending=failure(call=call, error=error, log=response.get("log", ""), commit=context.commit),
+             route=route_plan(call=call, ok=False, value=value))
     return Outcome(state="failed", error=error)
 
 
@@ -110,16 +105,6 @@ def call_retry_later(*, call_id: str, delay: int, context: WorkerContext) -> Out
         if outcome.retry_in is None:
             return outcome
         delay = outcome.retry_in
-
-
-def _record_success(*, call, response: dict[str, Any], commit: str) -> None:
-    """Record the result and route it on, in one transaction: routed exactly once."""
-    result = response.get("result")
-    with transaction.atomic():
-        won = call_finish(call=call, result=result, log=response.get("log", ""), commit=commit,
-                          duration_ms=response.get("duration_ms", 0.0), metrics=response.get("metrics") or [])
-        if won:
-            plugs_route(call=call, ok=True, value=result, named=response.get("plugs") or None)
 
 
 def _failure(message: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.core.errors import PlatformError
+from apps.core.topology import topology_changed
 from apps.engine.mount_status import mount_stage_publish, mount_status_set
 from apps.engine.mounts.errors import MountError
 from apps.engine.mounts.git import text_redact
@@ -172,6 +173,7 @@ def tasks_sync(*, processor: Processor, found: Introspection) -> None:
         )
         arguments_sync(task=task, info=info)
     processor.tasks.exclude(name__in=[info.name for info in found.functions]).update(enabled=False)
+    topology_changed()
 
 
 def _task_fields(*, processor: Processor, info: FunctionInfo) -> dict:

@@ -45,7 +45,7 @@ class SweepResult:
 
 def stale_calls(*, now: datetime, grace: float):
     """The calls the sweeper may send again: queued (sent, not yet received) longer than
-    ``grace`` s, outside a workflow canvas."""
+    ``grace`` s (a call with no generation is left alone)."""
     return Call.objects.filter(state=CallState.QUEUED, generation__isnull=False,
                                lastupdated__lt=now - timedelta(seconds=grace))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import io
+import itertools
 import json
 import os
 import re
@@ -29,7 +30,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any, cast
 
@@ -116,6 +116,8 @@ class RunnerProcess:
         self.max_log_bytes = max_log_bytes
         self.start_timeout = start_timeout
         self._lock = threading.Lock()
+        self._ids = itertools.count(1)  # answers are matched to requests by this id
+        self._selector: selectors.BaseSelector | None = None
         self._proc: subprocess.Popen | None = None
         self._home: Path | None = None
         self._buffer = b""
@@ -155,7 +157,7 @@ class RunnerProcess:
         ``timeout`` seconds (the child is killed), ``RunnerCrashed`` if the
         child dies before answering.
         """
-        request_id = uuid.uuid4().hex
+        request_id = next(self._ids)
         try:
             line = json.dumps(
                 {"id": request_id, "module": module, "function": function,
@@ -222,6 +224,9 @@ class RunnerProcess:
     def _stop(self) -> None:
         """Kill the child's process group (if any) and forget all per-child state."""
         proc, self._proc = self._proc, None
+        if self._selector is not None:
+            self._selector.close()
+            self._selector = None
         if proc is not None:
             _kill_group(proc)
             try:
@@ -260,7 +265,7 @@ class RunnerProcess:
         except (BrokenPipeError, OSError):
             self._crash("the runner stopped reading requests")
 
-    def _receive(self, *, request_id: str, deadline: float | None, what: str, timeout: float | None) -> dict[str, Any]:
+    def _receive(self, *, request_id: int, deadline: float | None, what: str, timeout: float | None) -> dict[str, Any]:
         while True:
             try:
                 document = self._read_document(deadline=deadline, during="a call")
@@ -283,20 +288,21 @@ class RunnerProcess:
     def _read_line(self, *, deadline: float | None, during: str) -> bytes:
         assert self._proc is not None and self._proc.stdout is not None
         fd = self._proc.stdout.fileno()
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    if during == "start-up":
-                        self._crash(f"the runner did not start within {self.start_timeout:g} s")
-                    raise _Deadline()
-                if not selector.select(remaining):
-                    continue
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    self._crash(f"the runner exited during {during}")
-                self._buffer += chunk
+        if self._selector is None:  # one per child (it watches that child's stdout)
+            self._selector = selectors.DefaultSelector()
+            self._selector.register(fd, selectors.EVENT_READ)
+        while b"\n" not in self._buffer:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                if during == "start-up":
+                    self._crash(f"the runner did not start within {self.start_timeout:g} s")
+                raise _Deadline()
+            if not self._selector.select(remaining):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                self._crash(f"the runner exited during {during}")
+            self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -22,6 +24,10 @@ class File(BaseModel):
 
 
 class Flow(BaseModel):
+    # Its versions are what calls record: a write through the services bumps the topology
+    # (apps.core.topology), which workers keep in memory.
+    shapes_topology: ClassVar[bool] = True
+
     file = models.ForeignKey(File, null=True, blank=True, on_delete=models.SET_NULL, related_name="flows")
     processors = models.ManyToManyField(Processor, blank=True, related_name="flows")
     description = models.TextField(blank=True, default="")
@@ -35,6 +41,8 @@ class Flow(BaseModel):
 
 class Version(BaseModel):
     """An immutable snapshot of a flow's canvas document. Never updated once saved."""
+
+    shapes_topology: ClassVar[bool] = True
 
     name = models.CharField(max_length=200)
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="versions")

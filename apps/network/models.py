@@ -6,6 +6,8 @@ this app imports nothing from the apps above it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils import timezone
 
@@ -74,6 +76,9 @@ class Agent(BaseModel):
 
 
 class Queue(BaseModel):
+    # Workers keep it in memory: a write through the services bumps the topology (apps.core.topology).
+    shapes_topology: ClassVar[bool] = True
+
     qtype = models.CharField(max_length=10, choices=QueueType.choices, default=QueueType.DIRECT)
     durable = models.BooleanField(default=True)
     reliable = models.BooleanField(default=True)

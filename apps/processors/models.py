@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -30,6 +32,9 @@ class ProcessorSecret(BaseModel):
 
 
 class Processor(BaseModel):
+    # Workers keep it in memory: a write through the services bumps the topology (apps.core.topology).
+    shapes_topology: ClassVar[bool] = True
+
     module = models.CharField(max_length=200, help_text="Python module, e.g. pkg.sample.")
     gitrepo = models.CharField(max_length=500, help_text="Git URL, credentials redacted.")
     gitrepo_secret = models.TextField(
@@ -149,6 +154,9 @@ class Processor(BaseModel):
 class Task(BaseModel):
     """A function of a processor's module, found by introspection or declared."""
 
+    shapes_topology: ClassVar[bool] = True
+
+
     name = models.CharField(max_length=200)
     processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="tasks")
     module = models.CharField(max_length=200)
@@ -176,6 +184,8 @@ class ArgumentKind(models.TextChoices):
 
 
 class Argument(BaseModel):
+    shapes_topology: ClassVar[bool] = True
+
     name = models.CharField(max_length=200)
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="arguments")
     position = models.PositiveIntegerField(default=0)
@@ -209,6 +219,9 @@ class ScheduleType(models.TextChoices):
 
 class Socket(BaseModel):
     """One function of a processor, exposed as a task behind a queue."""
+
+    shapes_topology: ClassVar[bool] = True
+
 
     processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="sockets")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="sockets")
@@ -246,6 +259,9 @@ class PlugType(models.TextChoices):
 
 class Plug(BaseModel):
     """Carries a source socket's result (or error) to a target socket, maybe one argument."""
+
+    shapes_topology: ClassVar[bool] = True
+
 
     type = models.CharField(max_length=10, choices=PlugType.choices, default=PlugType.RESULT)
     processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="plugs")

@@ -16,6 +16,7 @@ from apps.core.crypto import secret_decrypt, secret_encrypt
 from apps.core.errors import BadRequest, Forbidden
 from apps.core.models import Status
 from apps.core.services import audit_record, object_create, object_delete, object_update
+from apps.core.topology import topology_changed
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
 from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
@@ -297,6 +298,7 @@ def socket_flow_version_set(*, socket: Socket, flow_version) -> Socket:
     """Record the version of its flow deployed last (calls of the socket record it). Only
     a deploy of the flow that owns the socket (``socket.flow_key``) calls this."""
     Socket.objects.filter(pk=socket.pk).update(flow_version=flow_version)
+    topology_changed()
     socket.flow_version = flow_version
     return socket
 
@@ -305,6 +307,7 @@ def sockets_flow_release(*, flow_key: str) -> None:
     """A deleted flow's sockets and plugs stay on the network as if made outside any flow."""
     Socket.objects.filter(flow_key=flow_key).update(flow_key="", flow_version=None)
     Plug.objects.filter(flow_key=flow_key).update(flow_key="")
+    topology_changed()
 
 
 def socket_delete(*, socket: Socket, by) -> None:

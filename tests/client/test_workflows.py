@@ -9,6 +9,7 @@ from apps.calls.models import Call, CallState
 from apps.client import api
 from apps.client.api import Socket as Function
 from apps.client.api import funnel, parallel, pipeline
+from tests.fixtures.engine import limited_socket, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +66,37 @@ def test_an_unknown_socket_is_a_clear_bad_request(client_for):
     with pytest.raises(BadRequest) as error:
         Function(name="no.such.socket")("x")
     assert "No socket named 'no.such.socket'" in error.value.message
+
+
+DO_SOMETHING = "pyfi.processors.sample.do_something"
+
+
+def test_a_parallel_and_a_pipeline_or_funnel_ending_in_one_return_their_lists(proc1, start_worker, client_for,
+                                                                             broker_url):
+    """They never returned (the run stayed pending: its result was looked up as one task's)."""
+    start_worker("proc1", concurrency=2)
+    ds = Function(name=DO_SOMETHING).p
+    assert parallel([ds("a"), ds("b")])().get(timeout=60) == [T("a"), T("b")]
+    assert pipeline([ds("a"), parallel([ds("b"), ds("c")])])().get(timeout=60) == [T(T("a"))] * 2
+    both = [T("a"), T("b")]
+    assert funnel([ds("a"), ds("b")], then=parallel([ds("x"), ds("y")]))().get(timeout=60) == [T(both)] * 2
+
+
+def test_workflow_steps_meet_back_pressure_like_any_call(proc1, stalled, start_worker, client_for, broker_url):
+    """An entry step onto a full queue is refused before anything is recorded; a later step
+    whose queue is full waits in its upstream worker (held), and the run still ends right."""
+    from apps.client.errors import RateLimited
+
+    sink = limited_socket(stalled, "do_something", limit=1)
+    filler = Call.objects.get(pk=Function(name=sink.name)("filler").calls[0]["id"])
+    with pytest.raises(RateLimited) as refused:
+        Function(name=sink.name)("one too many")
+    assert "is full" in refused.value.message
+    upstream = start_worker("proc1", concurrency=1)
+    run = pipeline([Function(name=DO_SOMETHING).p("a"), Function(name=sink.name).p()])()
+    step = wait_for(lambda: Call.objects.filter(tracking=run.id, socket=sink, state=CallState.QUEUED).first(),
+                    processes=[upstream], what="the second step released while its queue is full")
+    start_worker(stalled.name, concurrency=1)
+    assert run.get(timeout=90) == T(T("a"))
+    assert "held" in step.events.values_list("name", flat=True), "it waited for room in its upstream worker"
+    assert Call.objects.get(pk=filler.pk).state == CallState.FINISHED

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from apps.engine.mounts import Mount, mount_prepare
-from tests.fixtures.git import EXAMPLE_MODULE, EXAMPLES, GitRepo, repo_create  # noqa: F401
+from tests.fixtures.git import EXAMPLES, GitRepo, repo_create
 
 TIMINGS: dict[str, float] = {}
 
@@ -83,3 +83,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "engine timings")
         for name, seconds in TIMINGS.items():
             terminalreporter.write_line(f"{name}: {seconds * 1000:.1f} ms")
+

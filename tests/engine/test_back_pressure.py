@@ -13,34 +13,12 @@ from kombu import Connection
 
 from apps.calls.models import Call, CallState
 from apps.engine.dispatch import call_publish, call_submit
-from apps.engine.mounting import processor_mount
 from apps.engine.pressure import QueueFull, ready_count
 from apps.engine.queues import socket_destination, socket_queue_name
-from apps.network.models import Queue
 from apps.processors.models import Plug, Processor, Socket
-from apps.processors.services import processor_create
-from tests.fixtures.engine import call_wait, wait_for
-from tests.fixtures.git import EXAMPLE_MODULE
+from tests.fixtures.engine import LIMIT, call_wait, limited_socket, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
-LIMIT = 5
-
-
-def limited_socket(processor: Processor, function: str, *, limit: int = LIMIT) -> Socket:
-    """A socket on its own uniquely named queue (sessions side by side share the brokers)."""
-    queue = Queue.objects.create(name=f"bp-{function}-{uuid.uuid4().hex[:8]}", max_length=limit)
-    return Socket.objects.create(name=f"{processor.name}.{function}.{queue.name}", processor=processor,
-                                 task=processor.tasks.get(name=function), queue=queue)
-
-
-@pytest.fixture
-def stalled(proc1, example_repo_url) -> Processor:
-    """A second processor on the example repo: no worker runs it until a test starts one."""
-    processor = processor_create(by=None, fields={
-        "name": f"stalled-{uuid.uuid4().hex[:6]}", "gitrepo": example_repo_url, "module": EXAMPLE_MODULE,
-        "branch": "main", "timelimit": 30})
-    processor_mount(processor=processor)
-    return processor
 
 
 def depth(socket: Socket) -> int:

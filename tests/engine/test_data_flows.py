@@ -12,6 +12,7 @@ from apps.calls.models import Call, CallState, Join
 from apps.engine.dispatch import call_submit
 from apps.network.models import Queue
 from apps.processors.models import Argument, Plug, PlugType, Socket
+from apps.processors.services import plug_delete
 from tests.fixtures.engine import call_wait, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
@@ -102,7 +103,7 @@ def test_a_plug_change_while_calls_flow_applies_to_the_next_calls(proc1, start_w
     sources = [call_submit(socket=socket("echo"), args=[i], kwargs={}) for i in range(30)]
     wait_for(lambda: Call.objects.filter(socket=socket("do_this")).count() >= 5, processes=[worker])
     with transaction.atomic():  # one change: a source finishing now sees the old plug or the new one
-        old.delete()
+        plug_delete(plug=old, by=None)  # through the service, which tells the workers' topology copies
         plug("echo", "say")
     later = [call_submit(socket=socket("echo"), args=[i], kwargs={}) for i in range(30, 40)]
     children = Call.objects.filter(parent__in=sources + later, state=CallState.FINISHED)

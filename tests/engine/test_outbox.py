@@ -14,9 +14,10 @@ from apps.engine.dispatch import arguments_validate, call_publish, call_record, 
 from apps.engine.monitor.election import Election
 from apps.engine.monitor.loop import Monitor
 from apps.engine.outbox import calls_sweep, resent_counts
+from apps.engine.pressure import ready_count
 from apps.engine.queues import socket_destination
-from apps.processors.models import Socket
-from tests.fixtures.engine import _broker_switch, call_wait
+from apps.processors.models import Plug, Socket
+from tests.fixtures.engine import _broker_switch, call_wait, limited_socket, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +62,8 @@ def test_a_lost_message_is_sent_again_and_a_stale_one_dropped(proc1, start_worke
         assert (done.state, done.result) == (CallState.FINISHED, result)
         assert ran_once(done), list(done.events.values_list("name", flat=True))
     assert "resent" in Call.objects.get(pk=lost.pk).events.values_list("name", flat=True)
+    assert wait_for(lambda: twice.events.filter(name="dropped").first(), processes=[worker],
+                    what="the stale message's dropped event").note.startswith("A message of send 0 was dropped")
 
 
 @pytest.mark.parametrize("broker_url", ["redis"], indirect=True)
@@ -91,3 +94,31 @@ def test_a_broker_restarted_empty_loses_no_call(proc1, start_worker, broker_url,
         done = call_wait(call, worker=worker, timeout=120)
         assert done.state == CallState.FINISHED and done.attempts == 1, (done.state, done.attempts)
     assert Call.objects.filter(pk__in=[c.pk for c in calls], state=CallState.FINISHED).count() == len(calls)
+
+
+def test_a_worker_killed_between_an_outcome_and_its_messages_loses_no_call(proc1, stalled, start_worker,
+                                                                           broker_url):
+    """The outcome and its downstream call's row are committed, then the worker dies before
+    the downstream message is sent (here: held by a full queue, then SIGKILLed). The sweeper
+    sends it again, and every call, counted by id, ends finished exactly once."""
+    source = Socket.objects.get(name="pyfi.processors.sample.echo")
+    sink = limited_socket(stalled, "echo", limit=1)
+    Plug.objects.create(name=f"kill-{uuid.uuid4().hex[:6]}", processor=proc1, source=source, target=sink,
+                        queue=sink.queue)
+    filler = call_submit(socket=sink, args=["filler"], kwargs={})  # the sink is full: the delivery is held
+    upstream = start_worker("proc1", concurrency=1)
+    first = call_submit(socket=source, args=["x"], kwargs={})
+    held = wait_for(lambda: Call.objects.filter(parent=first, events__name__isnull=False).first()
+                    if Call.objects.filter(pk=first.pk, state=CallState.FINISHED).exists() else None,
+                    processes=[upstream], what="the outcome committed, its delivery held")
+    upstream.kill()
+    assert ready_count(held.queue) == 1, "only the filler is on the sink's queue: the delivery was never sent"
+    sink_worker = start_worker(stalled.name, concurrency=1)
+    call_wait(filler, worker=sink_worker)
+    wait_for(lambda: ready_count(held.queue) == 0, what="the filler taken")
+    assert calls_sweep(depths={held.queue: 0}, grace=0).resent == {held.queue: 1}
+    done = call_wait(held, worker=sink_worker)
+    assert (done.state, done.result) == (CallState.FINISHED, "x")
+    for call in (first, filler, done):
+        assert ran_once(Call.objects.get(pk=call.pk)), list(call.events.values_list("name", flat=True))
+    assert Call.objects.filter(tracking=first.tracking).count() == 2, "nothing recorded twice"

@@ -14,14 +14,14 @@ from apps.engine.pressure import ready_count
 from apps.engine.queues import plug_destination, socket_queue_name
 from apps.network.models import Queue
 from apps.processors.models import Plug, Socket
-from tests.engine.test_back_pressure import echo, limited_socket, stalled  # noqa: F401 - stalled is a fixture
-from tests.fixtures.engine import wait_for
+from tests.engine.test_back_pressure import echo
+from tests.fixtures.engine import limited_socket, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 LIMIT = 4
 
 
-def test_a_plugs_own_bounded_queue_holds_its_upstream_and_is_sampled_as_its_wire(proc1, stalled, start_worker,  # noqa: F811 - the fixture imported above
+def test_a_plugs_own_bounded_queue_holds_its_upstream_and_is_sampled_as_its_wire(proc1, stalled, start_worker,
                                                                                  broker_url):
     source = Socket.objects.get(name="pyfi.processors.sample.echo")
     sink = limited_socket(stalled, "echo", limit=-1)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_live_duration_is_the_recorded_one(monkeypatch, django_capture_on_commit_callbacks):
     sent: list[dict] = []
-    monkeypatch.setattr(recording, "event_publish", sent.append)
+    monkeypatch.setattr(recording, "events_publish", sent.extend)
     call = make_call(state="running", started=timezone.now() - timedelta(milliseconds=40))
     with django_capture_on_commit_callbacks(execute=True):
         assert recording.call_finish(call=call, result=1, log="", commit="c0ffee", duration_ms=0.05, metrics=[])

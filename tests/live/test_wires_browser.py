@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from apps.calls.models import Call
-from apps.engine.dispatch import call_submit
+from apps.engine.dispatch import call_record, call_submit
 from apps.engine.monitor.contents import broker_purge
 from apps.engine.queues import socket_queue_name
+from apps.engine.routing import plugs_route
 from apps.network.models import Queue
 from apps.processors.models import Plug, Socket
 from tests.live.designer_page import DesignerPage, two_step, two_step_deployed
@@ -55,6 +57,15 @@ def test_a_wire_fills_turns_red_when_full_and_drains_back_to_green(
     expect(wire.locator(".wire-counts")).to_have_text("0/10 ready · 0 in flight", timeout=60_000)
     expect(wire).to_have_class("wire-label wire-green")
     expect(path).not_to_have_class("react-flow__edge-path plug-path plug-full plug-flowing")
+
+
+def delivered(plug: Plug, value) -> None:
+    """A call of the plug's target sent as the plug delivers it: a source call of the plug's
+    source ends (recorded, never sent) and its outcome is routed, onto the plug's queue."""
+    source = call_record(socket=plug.source, arguments={"args": [], "kwargs": {}}, by=None, tracking=uuid.uuid4(),
+                         parent=None, inputs=[])
+    with transaction.atomic():
+        plugs_route(call=source, ok=True, value=value)
 
 
 @pytest.mark.parametrize("broker_url", ["redis"], indirect=True)
@@ -108,14 +119,14 @@ def test_a_wire_given_a_queue_of_its_own_shows_that_queues_figures(
     start_process(["manage.py", "queue_monitor", "--interval", "0.5"], REDIS_URL=live_redis_url)
     subscribed(live_redis, "queues", stack=designer_stack)
     try:
-        for i in range(3):  # sent as the plug delivers; no worker takes them
-            call_submit(socket=plug.target, args=[f"m{i}"], kwargs={}, plug=plug)
+        for i in range(3):  # no worker takes them
+            delivered(plug, f"m{i}")
         wire = page.locator(f'[data-wire="{name}.proc1"]')
         # The monitor process was just started: its first tick can take a while on a loaded host.
         expect(wire.locator(".wire-counts")).to_have_text("3/5 ready · 0 in flight", timeout=60_000)
         expect(wire).to_have_class("wire-label wire-green")
         expect(page.locator('[data-wire="ownwire.do_this.proc1"]')).to_have_count(0)
-        call_submit(socket=plug.target, args=["m3"], kwargs={}, plug=plug)
+        delivered(plug, "m3")
         expect(wire).to_have_class("wire-label wire-yellow", timeout=15_000)
     finally:
         broker_purge(broker_url, f"{name}.proc1")

@@ -32,6 +32,7 @@ if sys.path and os.path.abspath(sys.path[0] or ".") == _HERE:
 import argparse  # noqa: E402
 import faulthandler  # noqa: E402
 import fcntl  # noqa: E402
+import functools  # noqa: E402
 import importlib  # noqa: E402
 import importlib.util  # noqa: E402
 import inspect  # noqa: E402
@@ -231,11 +232,20 @@ def request_fields(request):
     return module_name, function_name, list(args), dict(kwargs)
 
 
+@functools.lru_cache(maxsize=1024)
+def parameters(func):
+    """The function's parameters (its signature is read once, not on every call); None when
+    it has no readable signature."""
+    try:
+        return list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
 def inject_containers(func, args, kwargs):
     """Pass fresh ``plugs``/``output`` dicts when ``func`` accepts them; return the ones in use."""
-    try:
-        params = list(inspect.signature(func).parameters.values())
-    except (TypeError, ValueError):
+    params = parameters(func)
+    if params is None:
         return None, None
     var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
     containers = []

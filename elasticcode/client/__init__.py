@@ -1,0 +1,1 @@
+"""The Python client (see ``elasticcode.client.api``)."""

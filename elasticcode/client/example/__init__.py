@@ -1,0 +1,1 @@
+"""Ready functions of the sample processors (see ``elasticcode.client.example.api``)."""
