@@ -1,11 +1,14 @@
-"""The live publisher: reads the event stream and fans each tick out to Channels groups.
+"""The live publisher: reads the event stream and fans each read out to Channels groups.
 
-One tick: read up to ``read_count`` entries with XREADGROUP (consumer group ``live``), group
-them by topic (``groups.event_topics``), send ONE ``live.batch`` message per subscribed topic
-(with the topic's ``seq`` and ``total`` from counters.topic_key), then XACK. An entry is
-acknowledged only after its batches were sent, so a publisher killed mid-tick sends them
-again when it restarts (same ``sid``: connections drop the repeat). Entries the stream
-trimmed before they were read are counted as ``trimmed`` and logged, never passed silently.
+It blocks on the stream (XREADGROUP BLOCK, consumer group ``live``), so an event is sent as
+soon as it is appended: the leading edge. Under load it coalesces: a publish is followed by
+at most ``tick_ms`` of gathering before the next, so a burst leaves as few large batches.
+One publish (``tick``): group the entries read by topic (``groups.event_topics``), send ONE
+``live.batch`` message per subscribed topic (with the topic's ``seq`` and ``total`` from
+counters.topic_key), then XACK. An entry is acknowledged only after its batches were sent,
+so a publisher killed mid-publish sends them again when it restarts (same ``sid``:
+connections drop the repeat). Entries the stream trimmed before they were read are counted
+as ``trimmed`` and logged, never passed silently.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from redis.exceptions import ResponseError
 
 from apps.engine.events import STREAM_KEY
 from apps.live import counters
-from apps.live.directory import Directory, call_logs
+from apps.live.directory import Directory, call_logs, kept_connection
 from apps.live.groups import event_topics, group_name
 from apps.live.snapshots import SNAPSHOTS, snapshot_batches
 from apps.live.streamids import id_key
@@ -38,6 +41,8 @@ logger = logging.getLogger(__name__)
 GROUP = "live"
 SUBSCRIBERS_KEY = counters.PREFIX + "subscribers"
 FINAL_EVENTS = ("postrun", "failure")
+# The longest one blocking read waits for the stream (a stop or a snapshot is seen this soon).
+READ_BLOCK_MS = 500
 
 
 @dataclass
@@ -46,7 +51,7 @@ class Publisher:
     stream: str = STREAM_KEY
     consumer: str = field(default_factory=lambda: f"publisher-{socket.gethostname()}")
     read_count: int = 500
-    tick_ms: int = 50
+    tick_ms: int = 10  # under load: the least time between two publishes (0: none)
     claim_idle_ms: int = 60_000
     directory: Directory = field(default_factory=Directory)
     layer: Any = field(default_factory=get_channel_layer)
@@ -82,13 +87,15 @@ async def trimmed_unread(pub: Publisher) -> int:
     return max(0, int(info["entries-added"]) - int(group.get("entries-read") or 0) - int(info["length"]))
 
 
-async def entries_read(pub: Publisher, *, pending: bool = False) -> list[tuple[str, dict[str, str]]]:
-    """New entries (blocking up to one tick), or this consumer's unacknowledged ones."""
+async def entries_read(pub: Publisher, *, pending: bool = False,
+                       block_ms: int = READ_BLOCK_MS) -> list[tuple[str, dict[str, str]]]:
+    """New entries (blocking up to ``block_ms`` for the first), or this consumer's
+    unacknowledged ones."""
     # redis-py types the reply for RESP2 and RESP3 at once (a list or a dict); on our RESP2
     # connection XREADGROUP answers [[stream, [(id, fields), ...]], ...], or None after block.
     reply: Any = await pub.client.xreadgroup(
         GROUP, pub.consumer, {pub.stream: "0" if pending else ">"}, count=pub.read_count,
-        block=None if pending else pub.tick_ms,
+        block=None if pending else max(1, block_ms),
     )
     return [entry for _stream, entries in reply or [] for entry in entries]
 
@@ -158,12 +165,13 @@ async def batches_send(pub: Publisher, batches: dict[str, list[dict[str, Any]]])
     return sent
 
 
-async def log_events(_pub: Publisher | None, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def log_events(pub: Publisher | None, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A ``log`` event for each call that ended with captured output (for ``--channel log``)."""
     ended = {e["call"]: e for e in events if e.get("kind") == "call" and e.get("event") in FINAL_EVENTS}
     if not ended:
         return []
-    logs = await database_sync_to_async(call_logs)(list(ended))
+    read = kept_connection if pub is not None else database_sync_to_async
+    logs = await read(call_logs)(list(ended))
     keep = ("call", "run", "socket", "processor", "name", "state", "queue")
     return [dict({k: ended[call][k] for k in keep if k in ended[call]}, kind="log", log=text,
                  sid=f"{ended[call]['sid']}-log") for call, text in logs.items()]
@@ -174,7 +182,8 @@ async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int
     if not entries:
         return 0
     events = events_decode(entries)
-    await database_sync_to_async(pub.directory.refresh_if_stale)(events)
+    if pub.directory.stale(events):  # the database only when due: not a thread hop per read
+        await kept_connection(pub.directory.refresh)()
     events += await log_events(pub, events)
     await batches_send(pub, batches_build(events, pub.directory))
     acked = await pub.client.xack(pub.stream, GROUP, *[sid for sid, _ in entries])
@@ -186,7 +195,7 @@ async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int
 async def snapshots_send(pub: Publisher) -> None:
     wanted = await subscribed_topics(pub, list(SNAPSHOTS))
     if wanted:
-        await batches_send(pub, await database_sync_to_async(snapshot_batches)(wanted))
+        await batches_send(pub, await kept_connection(snapshot_batches)(wanted))
 
 
 async def recover(pub: Publisher) -> int:
@@ -233,16 +242,20 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
 
 
 async def _loop(pub: Publisher, stop: asyncio.Event, snapshot_seconds: float) -> None:
-    """At most one read per tick unless the stream is behind."""
+    """Block on the stream and publish each read at once; after a publish, gather for the
+    rest of ``tick_ms`` before reading again, so under load reads are at least that far apart
+    (a lone event after a quiet spell still goes at once)."""
     next_snapshot = 0.0
     while not stop.is_set():
-        started = time.monotonic()
-        if snapshot_seconds and started >= next_snapshot:
+        now = time.monotonic()
+        if snapshot_seconds and now >= next_snapshot:
             await snapshots_send(pub)
-            next_snapshot = started + snapshot_seconds
-        handled = await tick(pub, await entries_read(pub))
-        if handled < pub.read_count:
-            # Caught up: let events gather for the rest of the tick, so bursts coalesce.
+            next_snapshot = now + snapshot_seconds
+        until_snapshot = (next_snapshot - now) * 1000 if snapshot_seconds else READ_BLOCK_MS
+        entries = await entries_read(pub, block_ms=int(min(READ_BLOCK_MS, until_snapshot)))
+        started = time.monotonic()
+        handled = await tick(pub, entries)
+        if 0 < handled < pub.read_count and pub.tick_ms:
             remaining = pub.tick_ms / 1000 - (time.monotonic() - started)
             if remaining > 0:
                 await _wait(stop, remaining)
