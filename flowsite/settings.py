@@ -296,6 +296,9 @@ CELERY_BEAT_SCHEDULE = {
 # seconds and computes arrival and completion rates over QUEUE_MONITOR_RATE_WINDOW seconds.
 QUEUE_MONITOR_RETENTION = env_int("QUEUE_MONITOR_RETENTION", 3600)
 QUEUE_MONITOR_RATE_WINDOW = env_int("QUEUE_MONITOR_RATE_WINDOW", 10)
+# Seconds the monitor keeps what it samples (sockets, plugs, their queues and processors)
+# without a control-channel message saying they changed (a queue's own edit sends none).
+QUEUE_MONITOR_TARGETS_TTL = env_float("QUEUE_MONITOR_TARGETS_TTL", 10.0)
 # The outbox sweeper (run by the queue monitor every SWEEP_SECONDS, see apps.engine.outbox)
 # sends again calls queued longer than SWEEP_GRACE_SECONDS whose message the broker lost,
 # at most SWEEP_BATCH a queue per sweep; a call lost more than SWEEP_MAX_RESENDS times fails.
