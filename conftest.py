@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.engine",
     "tests.fixtures.cli",
     "tests.fixtures.api",
+    "tests.fixtures.redis_server",
 ]
 
 

@@ -32,7 +32,9 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from apps.accounts.models import User
 from apps.live import counters
@@ -52,9 +54,15 @@ MESSAGE_MAX_CHARS = 16384
 NOT_AN_OBJECT = 'A message is a JSON object with a "type".'
 # Channels forgets group members after the layer's group_expiry (a day): re-join well before.
 GROUP_REFRESH_SECONDS = 3600
+LISTEN_RETRY_FIRST, LISTEN_RETRY_MAX = 0.1, 5.0
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    # The channel layer is read by ``_listen``, not by Channels' dispatch loop: a batch needs
+    # no database (Channels closes old connections in a thread before every message it
+    # dispatches, per socket per batch), and Redis going away must not end the socket.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -62,6 +70,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.outbox = Outbox(frame_max=settings.LIVE_FRAME_MAX, pending_max=settings.LIVE_PENDING_MAX)
         self.pacer = Pacer(self.outbox, self._send_text)
+        self.channel_layer = get_channel_layer()
+        self.channel_name = await self.channel_layer.new_channel()
+        self.listener = asyncio.get_running_loop().create_task(self._listen())
         self.refresher = asyncio.get_running_loop().create_task(self._groups_refresh())
         await self.accept()
         await self.send_json({"type": "hello", "user": user.get_username(),
@@ -73,6 +84,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         local_connections().discard(self)
         self.refresher.cancel()
+        self.listener.cancel()
         for topic in self.outbox.topics:
             await self._leave(topic)
         await self.pacer.close()
@@ -231,6 +243,23 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.pacer.push_counters()
         totals = await counters.stats_read_async()
         await self.send_json({"type": "stats", "connection": self.outbox.stats(), "totals": totals})
+
+    async def _listen(self) -> None:
+        """Batches from the publisher, for as long as the socket lives. While Redis is away
+        the read is tried again (after 0.1 s, doubling to 5 s); the page is told to reload
+        once it is back (apps.live.connections)."""
+        delay = LISTEN_RETRY_FIRST
+        while True:
+            try:
+                message = await self.channel_layer.receive(self.channel_name)
+            except (RedisError, OSError) as error:
+                local_connections().watch.noticed_down(error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, LISTEN_RETRY_MAX)
+                continue
+            delay = LISTEN_RETRY_FIRST
+            if message.get("type") == "live.batch":
+                await self.live_batch(message)
 
     async def live_batch(self, message: dict) -> None:
         """One topic's batch from the publisher; framed by the pacer."""

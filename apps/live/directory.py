@@ -4,6 +4,7 @@ the captured log of a finished call. Read from the database, refreshed every few
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,9 +51,21 @@ class Directory:
 
 
 def call_logs(call_ids: list[str]) -> dict[str, str]:
-    """The captured log of each call that has one (bounded)."""
-    rows = Call.objects.filter(pk__in=call_ids).exclude(log="").values_list("pk", "log")
+    """The captured log of each call that has one (bounded). An id that is not a call's
+    (a malformed event) has none: it must not stop the publisher."""
+    valid = [call_id for call_id in call_ids if _is_uuid(call_id)]
+    if not valid:
+        return {}
+    rows = Call.objects.filter(pk__in=valid).exclude(log="").values_list("pk", "log")
     return {str(pk): log[-LOG_EVENT_CHARS:] for pk, log in rows}
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def kept_connection(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:

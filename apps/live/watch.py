@@ -39,6 +39,12 @@ class RedisWatch:
     epoch: str | None = None
     down_since: float | None = None
 
+    def noticed_down(self, error: Exception) -> None:
+        """Redis failed someone else's read (a socket's channel): an outage, however short."""
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            logger.warning("live: Redis is unreachable (%s); the live views reload when it is back", error)
+
     async def check(self) -> RedisLoss | None:
         """None while all is well; else what was lost (once per outage or restart)."""
         try:
@@ -47,9 +53,7 @@ class RedisWatch:
             pipe.get(EPOCH_KEY)
             _created, epoch = await pipe.execute()
         except (RedisError, OSError) as error:
-            if self.down_since is None:
-                self.down_since = time.monotonic()
-                logger.warning("live: Redis is unreachable (%s); the live views reload when it is back", error)
+            self.noticed_down(error)
             return None
         known, down_since = self.epoch, self.down_since
         self.epoch, self.down_since = epoch, None

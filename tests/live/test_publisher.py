@@ -153,6 +153,18 @@ def test_a_finished_call_with_output_also_gives_a_log_event(live_redis):
     run_async(scenario)
 
 
+def test_an_event_naming_no_real_call_is_published_and_does_not_stop_the_publisher(live_redis):
+    async def scenario():
+        pub = publisher()
+        await group_ensure(pub)
+        channel = await listen("calls:all")
+        stream_add(live_redis, [call_payload(call="not-a-call-id", event="postrun")])
+        assert await tick(pub, await entries_read(pub)) == 1
+        assert [e["call"] for e in (await get_channel_layer().receive(channel))["events"]] == ["not-a-call-id"]
+
+    run_async(scenario)
+
+
 async def group_exists(client) -> None:
     """Wait until the publisher (another task) has made its consumer group."""
     for _ in range(500):
