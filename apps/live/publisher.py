@@ -124,9 +124,12 @@ def events_decode(entries: list[tuple[str, dict[str, str]]]) -> list[dict[str, A
     return events
 
 
-def batches_build(events: list[dict[str, Any]], directory: Directory) -> dict[str, list[dict[str, Any]]]:
+Batches = defaultdict[str, list[dict[str, Any]]]
+
+
+def batches_build(events: list[dict[str, Any]], directory: Directory) -> Batches:
     """topic -> its events, in stream order. Call events gain their socket's ``queue``."""
-    batches: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    batches: Batches = defaultdict(list)
     for event in events:
         queue = directory.queues.get(event.get("socket") or "")
         if queue and event.get("kind") in ("call", "log"):
@@ -143,25 +146,45 @@ async def subscribed_topics(pub: Publisher, topics: list[str]) -> set[str]:
     return {topic for topic, count in zip(topics, counts) if count and int(count) > 0}
 
 
+# The topics of one publish that have subscribers, each given its next seq and total, in
+# one round trip. KEYS: the subscribers hash, then each topic's counters; ARGV: the ttl,
+# then per topic its name and its count of events. Answers seq and total per topic (0 and 0
+# for a topic nobody listens to: it is not sent, and its counters do not move).
+_POSITIONS = """
+local out = {}
+for i = 2, #KEYS do
+  local topic, count = ARGV[2 * i - 2], tonumber(ARGV[2 * i - 1])
+  if tonumber(redis.call('HGET', KEYS[1], topic) or '0') > 0 then
+    out[#out + 1] = redis.call('HINCRBY', KEYS[i], 'seq', 1)
+    out[#out + 1] = redis.call('HINCRBY', KEYS[i], 'total', count)
+    redis.call('EXPIRE', KEYS[i], ARGV[1])
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  end
+end
+return out
+"""
+
+
 async def batches_send(pub: Publisher, batches: dict[str, list[dict[str, Any]]]) -> int:
     """One ``live.batch`` per subscribed topic; returns the events sent (summed over topics)."""
-    wanted = await subscribed_topics(pub, list(batches))
-    topics = [topic for topic in batches if topic in wanted]
+    topics = list(batches)
     if not topics:
         return 0
-    pipe = pub.client.pipeline(transaction=True)
-    for topic in topics:
-        pipe.hincrby(counters.topic_key(topic), "seq", 1)
-        pipe.hincrby(counters.topic_key(topic), "total", len(batches[topic]))
-        pipe.expire(counters.topic_key(topic), counters.TOPIC_TTL)
-    replies = await pipe.execute()
-    sent = 0
+    args = [counters.TOPIC_TTL, *(value for topic in topics for value in (topic, len(batches[topic])))]
+    replies = await pub.client.eval(_POSITIONS, 1 + len(topics), SUBSCRIBERS_KEY,
+                                    *[counters.topic_key(topic) for topic in topics], *args)
+    sent = batches_sent = 0
     for index, topic in enumerate(topics):
-        seq, total = replies[3 * index], replies[3 * index + 1]
+        seq, total = int(replies[2 * index]), int(replies[2 * index + 1])
+        if not seq:
+            continue
         message = {"type": "live.batch", "topic": topic, "seq": seq, "total": total, "events": batches[topic]}
         await pub.layer.group_send(group_name(topic), message)
-        sent += len(batches[topic])
-    await counters.counters_add({"batches": len(topics), "sent": sent})
+        sent, batches_sent = sent + len(batches[topic]), batches_sent + 1
+    if batches_sent:
+        await counters.counters_add({"batches": batches_sent, "sent": sent})
     return sent
 
 
@@ -177,15 +200,30 @@ async def log_events(pub: Publisher | None, events: list[dict[str, Any]]) -> lis
                  sid=f"{ended[call]['sid']}-log") for call, text in logs.items()]
 
 
+def _log_topics(event: dict[str, Any], directory: Directory) -> list[str]:
+    """Where the log event of a finished call would go (not ``calls:all``)."""
+    return event_topics({**event, "kind": "log"}, queue=directory.queues.get(event.get("socket") or ""),
+                        flows=directory.flows.get(event.get("processor") or "", ()))
+
+
 async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int:
-    """Publish and acknowledge one read; returns how many entries it handled."""
+    """Publish and acknowledge one read; returns how many entries it handled. The calls'
+    logs are read only for calls whose log event someone listens to: no database on the way
+    of events nobody reads logs of (``calls:all`` carries no log events)."""
     if not entries:
         return 0
     events = events_decode(entries)
     if pub.directory.stale(events):  # the database only when due: not a thread hop per read
         await kept_connection(pub.directory.refresh)()
-    events += await log_events(pub, events)
-    await batches_send(pub, batches_build(events, pub.directory))
+    batches = batches_build(events, pub.directory)
+    ended = [e for e in events if e.get("kind") == "call" and e.get("event") in FINAL_EVENTS]
+    if ended:
+        log_topics = {id(e): _log_topics(e, pub.directory) for e in ended}
+        wanted = await subscribed_topics(pub, sorted(set().union(*log_topics.values())))
+        logs = await log_events(pub, [e for e in ended if wanted.intersection(log_topics[id(e)])])
+        for topic, more in batches_build(logs, pub.directory).items():
+            batches[topic].extend(more)
+    await batches_send(pub, batches)
     acked = await pub.client.xack(pub.stream, GROUP, *[sid for sid, _ in entries])
     trimmed = sum(1 for _sid, fields in entries if fields is None)
     await counters.counters_add({"read": len(entries), "acked": acked, "trimmed": trimmed})
