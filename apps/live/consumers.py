@@ -27,20 +27,17 @@ The process's connections share those checks and their counters' pushes (apps.li
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
-from redis.exceptions import RedisError
 
 from apps.accounts.models import User
 from apps.live import counters
 from apps.live.access import Refused, subscription_resolve
 from apps.live.connections import local_connections
-from apps.live.groups import CHANNEL_KINDS, group_name
+from apps.live.groups import CHANNEL_KINDS
 from apps.live.outbox import Outbox
 from apps.live.pacing import Pacer
 from apps.live.publisher import SUBSCRIBERS_KEY
@@ -52,15 +49,12 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_DEACTIVATED = 4403
 MESSAGE_MAX_CHARS = 16384
 NOT_AN_OBJECT = 'A message is a JSON object with a "type".'
-# Channels forgets group members after the layer's group_expiry (a day): re-join well before.
-GROUP_REFRESH_SECONDS = 3600
-LISTEN_RETRY_FIRST, LISTEN_RETRY_MAX = 0.1, 5.0
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
-    # The channel layer is read by ``_listen``, not by Channels' dispatch loop: a batch needs
-    # no database (Channels closes old connections in a thread before every message it
-    # dispatches, per socket per batch), and Redis going away must not end the socket.
+    # Batches come through the process's one channel (apps.live.connections), not this
+    # consumer's own through Channels' dispatch loop: that closes old database connections in
+    # a thread before every message, and ends the socket when Redis goes away.
     channel_layer_alias = None
 
     async def connect(self) -> None:
@@ -70,10 +64,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.outbox = Outbox(frame_max=settings.LIVE_FRAME_MAX, pending_max=settings.LIVE_PENDING_MAX)
         self.pacer = Pacer(self.outbox, self._send_text)
-        self.channel_layer = get_channel_layer()
-        self.channel_name = await self.channel_layer.new_channel()
-        self.listener = asyncio.get_running_loop().create_task(self._listen())
-        self.refresher = asyncio.get_running_loop().create_task(self._groups_refresh())
         await self.accept()
         await self.send_json({"type": "hello", "user": user.get_username(),
                               "frame_ms": settings.LIVE_FRAME_MS, "frame_max": settings.LIVE_FRAME_MAX})
@@ -83,8 +73,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not hasattr(self, "outbox"):
             return
         local_connections().discard(self)
-        self.refresher.cancel()
-        self.listener.cancel()
         for topic in self.outbox.topics:
             await self._leave(topic)
         await self.pacer.close()
@@ -157,7 +145,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         client = counters.redis_async()
         resume = await stream_last(client)  # read before joining: what follows comes live or replayed
         await client.hincrby(SUBSCRIBERS_KEY, topic, 1)
-        await self.channel_layer.group_add(group_name(topic), self.channel_name)
+        await local_connections().join(topic, self)
         seq, total = await counters.topic_position(topic)
         self.outbox.subscribe(topic, kinds=kinds, total=total, seq=seq)
         replay = Replay(events=[], last=resume)
@@ -187,14 +175,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
     async def _leave(self, topic: str) -> None:
-        await self.channel_layer.group_discard(group_name(topic), self.channel_name)
+        await local_connections().leave(topic, self)
         await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, -1)
-
-    async def _groups_refresh(self) -> None:
-        while True:
-            await asyncio.sleep(GROUP_REFRESH_SECONDS)
-            for topic in self.outbox.topics:
-                await self.channel_layer.group_add(group_name(topic), self.channel_name)
 
     # --- what this process's connections do together (apps.live.connections) ----------
     @property
@@ -228,11 +210,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def redis_lost(self, loss: RedisLoss) -> None:
         """Events may have been lost in Redis: every subscription reloads from the API. When
-        Redis lost its data, the groups and subscriber counts are made again first."""
+        Redis lost its data, the subscriber counts are made again first (and the process's
+        groups, apps.live.connections)."""
         for topic in self.outbox.topics:
             if loss.emptied:
                 await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, 1)
-                await self.channel_layer.group_add(group_name(topic), self.channel_name)
             self.outbox.counters["resyncs"] += 1
             await self.send_json({"type": "resync", "topic": topic, "message": loss.message})
 
@@ -244,24 +226,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         totals = await counters.stats_read_async()
         await self.send_json({"type": "stats", "connection": self.outbox.stats(), "totals": totals})
 
-    async def _listen(self) -> None:
-        """Batches from the publisher, for as long as the socket lives. While Redis is away
-        the read is tried again (after 0.1 s, doubling to 5 s); the page is told to reload
-        once it is back (apps.live.connections)."""
-        delay = LISTEN_RETRY_FIRST
-        while True:
-            try:
-                message = await self.channel_layer.receive(self.channel_name)
-            except (RedisError, OSError) as error:
-                local_connections().watch.noticed_down(error)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, LISTEN_RETRY_MAX)
-                continue
-            delay = LISTEN_RETRY_FIRST
-            if message.get("type") == "live.batch":
-                await self.live_batch(message)
-
-    async def live_batch(self, message: dict) -> None:
+    def batch_received(self, message: dict) -> None:
         """One topic's batch from the publisher; framed by the pacer."""
         self.outbox.add_batch(topic=message["topic"], seq=message["seq"], total=message["total"],
                               events=message["events"])
