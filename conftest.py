@@ -11,9 +11,10 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.git",
     "tests.fixtures.engine",
+    "tests.fixtures.agents",
     "tests.fixtures.cli",
     "tests.fixtures.api",
-    "tests.fixtures.redis_server",
+    "tests.fixtures.faults",
 ]
 
 

@@ -27,25 +27,26 @@
       badge.dataset.mountStatus = "queued";
     } catch (error) { showError(error.message); }
   });
-  document.querySelectorAll("form.run-form").forEach((form) => {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const out = form.querySelector("output");
-      let args;
-      try {
-        args = JSON.parse(form.elements.args.value);
-        if (!Array.isArray(args)) throw new Error("Arguments must be a JSON list, e.g. [\"text\", 2].");
-      } catch (error) { out.textContent = `Not valid JSON: ${error.message}`; return; }
-      try {
-        let call = await send(form.dataset.url, "POST", { args });
+  // Delegated: the sockets table is swapped in again when a socket changes (live events).
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form.run-form");
+    if (!form) return;
+    event.preventDefault();
+    const out = form.querySelector("output");
+    let args;
+    try {
+      args = JSON.parse(form.elements.args.value);
+      if (!Array.isArray(args)) throw new Error("Arguments must be a JSON list, e.g. [\"text\", 2].");
+    } catch (error) { out.textContent = `Not valid JSON: ${error.message}`; return; }
+    try {
+      let call = await send(form.dataset.url, "POST", { args });
+      out.textContent = call.state;
+      for (let delay = 100; !["finished", "failed", "cancelled", "expired"].includes(call.state); delay = Math.min(delay * 2, 1000)) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        call = await send(`/api/calls/${call.id}/`, "GET");
         out.textContent = call.state;
-        for (let delay = 100; !["finished", "failed", "cancelled", "expired"].includes(call.state); delay = Math.min(delay * 2, 1000)) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          call = await send(`/api/calls/${call.id}/`, "GET");
-          out.textContent = call.state;
-        }
-        out.textContent = call.state === "finished" ? `finished: ${JSON.stringify(call.result)}` : `${call.state}: ${call.error}`;
-      } catch (error) { out.textContent = error.message; }
-    });
+      }
+      out.textContent = call.state === "finished" ? `finished: ${JSON.stringify(call.result)}` : `${call.state}: ${call.error}`;
+    } catch (error) { out.textContent = error.message; }
   });
 })();

@@ -66,6 +66,39 @@ class RightExplainedSerializer(serializers.Serializer):
     effective = serializers.BooleanField(help_text="Whether the user holds the right now.")
 
 
+class RightsSerializer(InputSerializer):
+    rights = serializers.ListField(
+        child=serializers.CharField(max_length=40), allow_empty=False, max_length=len(Right.values),
+        help_text="The rights to act on, e.g. [\"ADD_PROCESSOR\", \"LS_PROCESSORS\"]: all of them or none.")
+
+
+class BulkResultSerializer(serializers.Serializer):
+    operation = serializers.CharField()
+    changed = serializers.ListField(child=serializers.CharField(), help_text="Rights this request changed.")
+    unchanged = serializers.ListField(
+        child=serializers.CharField(), help_text="Rights that were already as asked (granted, absent, revoked).")
+
+
+class UserBulkResultSerializer(BulkResultSerializer):
+    rights = RightExplainedSerializer(many=True, help_text="The user's rights after the change.")
+
+
+class RoleBulkResultSerializer(BulkResultSerializer):
+    privileges = serializers.ListField(child=serializers.CharField(), help_text="The role's rights after the change.")
+
+
+class RightInfoSerializer(serializers.Serializer):
+    right = serializers.CharField()
+    object = serializers.CharField()
+    description = serializers.CharField()
+
+
+class RightGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The object the rights act on, e.g. PROCESSOR.")
+    title = serializers.CharField(source="label", help_text="How the admin pages name the group.")
+    rights = RightInfoSerializer(many=True)
+
+
 class RoleSerializer(PlatformSerializer):
     privileges: serializers.SlugRelatedField[Privilege] = serializers.SlugRelatedField(
         slug_field="right", many=True, read_only=True)

@@ -1,4 +1,5 @@
-"""Roles & Users: ``flow add user|role|privilege``, ``flow ls user -n NAME``, ``flow user add|ls``."""
+"""Roles & Users: ``flow add user|role|privilege``, ``flow ls user -n NAME``,
+``flow user add|ls|passwd|rights``."""
 
 from __future__ import annotations
 
@@ -45,21 +46,67 @@ def add_role(session: Session, name: str, username: str | None) -> None:
 @click.command("privilege")
 @click.option("-u", "--user", "username", help="User to give the right to")
 @click.option("-r", "--role", help="Role to give the right to")
-@click.option("-n", "--name", "right", required=True, help="The right, e.g. ADD_PROCESSOR")
+@click.option("-n", "--name", "rights", required=True, multiple=True,
+              help="The right, e.g. ADD_PROCESSOR; repeat it or separate by commas for several (all or none)")
 @pass_session
-def add_privilege(session: Session, username: str | None, role: str | None, right: str) -> None:
-    """Give a right to a user (-u) or a role (-r)."""
-    name = username or role
-    if not name or (username and role):
-        raise CliError("give either a user (-u/--user) or a role (-r/--role)")
-    client = session.client()
-    path = "users" if username else "roles"
-    holder = client.find(path, name)
-    answer = client.post(f"{path}/{holder['id']}/privileges/", {"right": right.upper()})
+def add_privilege(session: Session, username: str | None, role: str | None, rights: tuple[str, ...]) -> None:
+    """Give a right (or several at once) to a user (-u) or a role (-r)."""
+    names = _right_names(rights)
+    if len(names) > 1:
+        _bulk(session, "grant", username=username, role=role, rights=names)
+        return
+    path, holder = _holder(session, username=username, role=role)
+    answer = session.client().post(f"{path}/{holder['id']}/privileges/", {"right": names[0]})
     if session.json_output:
         echo_json(answer)
     else:
         click.echo("Privilege added")
+
+
+OPERATIONS = ("grant", "remove", "revoke", "unrevoke")
+_DONE = {"grant": "Granted", "remove": "Removed", "revoke": "Revoked", "unrevoke": "No longer revoked"}
+_ALREADY = {"grant": "already held", "remove": "not held directly", "revoke": "already revoked",
+            "unrevoke": "not revoked"}
+
+
+@click.command("rights")
+@click.argument("operation", type=click.Choice(OPERATIONS))
+@click.argument("rights", nargs=-1, required=True)
+@click.option("-u", "--user", "username", help="The user whose rights change")
+@click.option("-r", "--role", help="The role whose rights change (grant and remove only)")
+@pass_session
+def rights_change(session: Session, operation: str, rights: tuple[str, ...], username: str | None,
+                  role: str | None) -> None:
+    """Grant, remove, revoke or un-revoke several rights at once: all of them, or none when
+    you may not change one (the error names each right in the way)."""
+    _bulk(session, operation, username=username, role=role, rights=_right_names(rights))
+
+
+def _right_names(values: tuple[str, ...]) -> list[str]:
+    names = [name.strip().upper() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        raise CliError("name at least one right")
+    return list(dict.fromkeys(names))
+
+
+def _holder(session: Session, *, username: str | None, role: str | None) -> tuple[str, dict]:
+    name = username or role
+    if not name or (username and role):
+        raise CliError("give either a user (-u/--user) or a role (-r/--role)")
+    path = "users" if username else "roles"
+    return path, session.client().find(path, name)
+
+
+def _bulk(session: Session, operation: str, *, username: str | None, role: str | None, rights: list[str]) -> None:
+    path, holder = _holder(session, username=username, role=role)
+    answer = session.client().post(f"{path}/{holder['id']}/rights/{operation}/", {"rights": rights})
+    if session.json_output:
+        echo_json(answer)
+        return
+    changed, unchanged = answer.get("changed") or [], answer.get("unchanged") or []
+    click.echo(f"{_DONE[operation]}: {', '.join(changed)}" if changed else "Nothing changed")
+    if unchanged:
+        click.echo(f"Unchanged ({_ALREADY[operation]}): {', '.join(unchanged)}")
 
 
 @click.command("user")
@@ -118,3 +165,4 @@ def set_password(session: Session, name: str | None, current_password: str | Non
 user.add_command(add_user, "add")
 user.add_command(set_password, "passwd")
 user.add_command(make_list(USER), "ls")
+user.add_command(rights_change, "rights")

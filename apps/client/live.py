@@ -27,7 +27,7 @@ from apps.client.errors import (
 from apps.client.http import server_root
 
 CONTROL_TYPES = frozenset({"hello", "unsubscribed", "pong", "stats"})
-PLAIN_TOPICS = frozenset({"calls:all", "metrics", "nodes", "queues", "counters", "processors"})
+PLAIN_TOPICS = frozenset({"calls:all", "metrics", "nodes", "queues", "counters", "processors", "sockets"})
 CLOSE_ERRORS: dict[int, type[ApiError]] = {4401: Unauthorized, 4403: Forbidden, 4400: BadRequest}
 
 

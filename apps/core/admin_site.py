@@ -10,8 +10,9 @@ from apps.core.models import BaseModel
 COMMON = ("name", "status", "requested_status", "enabled", "lastupdated")
 
 
-def register_base(*model_classes: type[models.Model]) -> None:
-    """Register BaseModel subclasses with the common columns, filters and search."""
+def register_base(*model_classes: type[models.Model], base: type[admin.ModelAdmin] = admin.ModelAdmin) -> None:
+    """Register BaseModel subclasses with the common columns, filters and search; ``base``
+    gives them behaviour of their own (e.g. deletes through the owning app's service)."""
     for model in model_classes:
         assert issubclass(model, BaseModel), model
         attrs = {
@@ -20,7 +21,7 @@ def register_base(*model_classes: type[models.Model]) -> None:
             "search_fields": ("name",),
             "readonly_fields": ("id", "created", "lastupdated"),
         }
-        admin.site.register(model, type(f"{model.__name__}Admin", (admin.ModelAdmin,), attrs))
+        admin.site.register(model, type(f"{model.__name__}Admin", (base,), attrs))
 
 
 def _superusers_only(request) -> bool:

@@ -1,9 +1,11 @@
 """Deploy a flow version: make the network's sockets, queues and plugs match its document.
 
-Each socket node becomes a socket (queue named after the socket) on an existing processor;
-each edge becomes a plug named ``<flow>:<edge id>``. The sockets and plugs a flow's deploy
-creates are its own (``flow_key``, with the version deployed last): another flow's deploy
-never adopts or changes them. A node naming a socket that lives elsewhere (another flow, or
+Each socket node becomes a socket on an existing processor, with a queue of its own named
+from the flow and the socket (``flow_queue_name``), so its broker queue is the flow's alone;
+each edge becomes a plug named ``<flow>:<edge id>``. The sockets, plugs and socket queues a
+flow's deploy creates are its own (``flow_key``, with the version deployed last): another
+flow's deploy never adopts or changes them, and no socket outside the flow may use its
+queues (apps.processors.flow_queues). A node naming a socket that lives elsewhere (another flow, or
 made outside any flow) is an error unless its data says ``shared: true``; a shared node uses
 that socket as it is (outcome ``shared``, with where it lives), and this flow's plugs may
 join it. An edge whose queue has a name gets
@@ -31,22 +33,23 @@ from django.db import transaction
 from apps.accounts.permissions import right_require
 from apps.accounts.rights import Right
 from apps.core.errors import BadRequest, PlatformError
-from apps.core.services import object_create, object_update
 from apps.flows.models import Flow, Version
 from apps.network.models import Queue, QueueType
+from apps.network.services import queue_check, queue_create, queue_update
 from apps.processors.models import Plug, Processor, Socket
 from apps.processors.schedules import schedule_write_runs_tasks
 from apps.processors.services import (
     plug_create,
     plug_delete,
     plug_update,
+    processor_update,
     socket_create,
     socket_flow_version_set,
     socket_update,
 )
 
 PROCESSOR_SETTINGS = ("concurrency", "hostname", "retries", "timelimit", "ratelimit")
-QUEUE_LIMITS = ("message_ttl", "max_length", "expires")
+EDGE_QUEUE_LIMITS = ("message_ttl", "max_length", "expires")
 
 
 def _outcome(kind: str, name: str, action: str = "unchanged", error: str | None = None) -> dict[str, Any]:
@@ -80,6 +83,22 @@ def _require_write(by, kind: str, name: str, *, new: bool, changed: bool, add: s
         right_require(by, add, to=f"create the {kind} '{name}'")
     elif changed:
         right_require(by, update, to=f"change the {kind} '{name}'")
+
+
+def flow_queue_name(*, flow_key: str, socket: str) -> str:
+    """The queue a flow's deploy makes for its socket ``socket``: ``<socket>@<the first 8
+    characters of the flow's id>``, so its broker queue (``<queue>.<processor>``) is named from
+    both. The canvas names it the same way (frontend/src/live/wires.ts, flowQueue)."""
+    return f"{socket}@{flow_key[:8]}"
+
+
+def _flow_queue(name: str, *, flow_key: str) -> Queue | None:
+    """The flow's queue ``name`` for one of its sockets; None when it is still to be made."""
+    queue = Queue.objects.filter(name=name).first()
+    if queue is not None and queue.flow_key != flow_key:
+        raise BadRequest(f"The queue name '{name}' is taken by a queue made outside this flow; "
+                         "rename the node (or delete that queue).")
+    return queue
 
 
 def _socket_fields(data: dict, settings: dict, processor: Processor, current: Socket | None) -> dict:
@@ -137,25 +156,26 @@ def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor
     """Create or update this flow's socket ``name`` (with its queue and processor settings)."""
     processor_fields = {k: settings[k] for k in PROCESSOR_SETTINGS if settings.get(k) not in (None, "")}
     changed = _changes(processor, processor_fields)
-    queue = Queue.objects.filter(name=name).first()
+    queue_name = flow_queue_name(flow_key=owner["flow_key"], socket=name)
+    queue = current.queue if current is not None else _flow_queue(queue_name, flow_key=owner["flow_key"])
     fields = _socket_fields(data, settings, processor, current)
     # Every right first, so a refused socket changes nothing.
     if changed:
         right_require(by, Right.UPDATE_PROCESSOR,
                       to=f"change the processor '{processor.name}' ({', '.join(sorted(changed))})")
     if queue is None:
-        right_require(by, Right.ADD_QUEUE, to=f"create the queue '{name}'")
+        right_require(by, Right.ADD_QUEUE, to=f"create the queue '{queue_name}'")
     _require_write(by, "socket", name, new=current is None, add=Right.ADD_SOCKET, update=Right.UPDATE_SOCKET,
                    changed=queue is None or bool(_changes(current, {**fields, "queue": queue})))
     if schedule_write_runs_tasks(socket=current, fields=fields):
         right_require(by, Right.RUN_TASK, to=f"schedule the socket '{name}'")
     outcomes = []
     if changed:
-        object_update(instance=processor, by=by, fields=changed, audit=True)
+        processor_update(processor=processor, by=by, fields=changed)
         outcomes.append(_outcome("processor", processor.name, "update"))
     if queue is None:
-        queue = object_create(model=Queue, by=by, fields={"name": name}, audit=True)
-        outcomes.append(_outcome("queue", name, "create"))
+        queue = queue_create(by=by, fields={"name": queue_name, "flow_key": owner["flow_key"]})
+        outcomes.append(_outcome("queue", queue_name, "create"))
     socket, outcome = _upsert("socket", name, current, {**fields, "queue": queue},
                               lambda f: socket_create(by=by, fields={"name": name, **owner, **f}),
                               lambda s, f: socket_update(socket=s, by=by, fields=f))
@@ -163,19 +183,12 @@ def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor
 
 
 def _queue_fields(settings: dict) -> dict[str, Any]:
-    """An edge's queue settings, checked (a version's document is the user's input)."""
-    fields: dict[str, Any] = {}
-    for key in QUEUE_LIMITS:
-        value = settings.get(key, -1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < -1:
-            raise BadRequest(f"The queue's {key} must be a whole number, -1 (none) or more; it is {value!r}.")
-        fields[key] = value
+    """An edge's queue settings, checked by the network's rules (a version's document is
+    the user's input)."""
+    fields: dict[str, Any] = {key: settings.get(key, -1) for key in EDGE_QUEUE_LIMITS}
     fields["qtype"] = settings.get("qtype", QueueType.DIRECT)
-    if fields["qtype"] not in QueueType.values:
-        raise BadRequest(f"The queue's type must be one of {', '.join(QueueType.values)}.")
     fields["durable"] = settings.get("durable", True)
-    if not isinstance(fields["durable"], bool):
-        raise BadRequest("The queue's durable setting must be true or false.")
+    queue_check(fields=fields)
     return fields
 
 
@@ -192,8 +205,8 @@ def _plug_queue(settings: dict, *, target: Socket, by) -> tuple[Queue, list[dict
     _require_write(by, "queue", name, new=current is None, changed=bool(current and _changes(current, fields)),
                    add=Right.ADD_QUEUE, update=Right.UPDATE_QUEUE)
     queue, outcome = _upsert("queue", name, current, fields,
-                             lambda f: object_create(model=Queue, by=by, fields={"name": name, **f}, audit=True),
-                             lambda q, f: object_update(instance=q, by=by, fields=f, audit=True))
+                             lambda f: queue_create(by=by, fields={"name": name, **f}),
+                             lambda q, f: queue_update(queue=q, by=by, fields=f))
     return queue, [outcome] if outcome["action"] != "unchanged" else []
 
 

@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from apps.core.services import object_create, object_delete, object_update
 from apps.flows.models import Flow, Version
+from apps.network.services import queues_flow_release
 from apps.processors.services import sockets_flow_release
 
 
@@ -33,10 +34,11 @@ def flow_update(*, flow: Flow, by, fields: dict[str, Any]) -> Flow:
 
 
 def flow_delete(*, flow: Flow, by) -> None:
-    """Delete the flow and its versions; the sockets and plugs it deployed stay on the
-    network, as if made outside any flow."""
+    """Delete the flow and its versions; the sockets, plugs and queues it deployed stay on
+    the network, as if made outside any flow."""
     with transaction.atomic():
         sockets_flow_release(flow_key=str(flow.pk))
+        queues_flow_release(flow_key=str(flow.pk))
         object_delete(instance=flow, by=by, audit=True)
 
 

@@ -3,7 +3,8 @@
 Rights (apps.accounts.selectors.user_has_right): ``calls:*`` needs LS_CALLS,
 ``processor:<name>`` and ``metrics`` READ_PROCESSOR, ``socket:<name>`` READ_SOCKET,
 ``queue:<name>`` READ_QUEUE, ``queues`` LS_QUEUES, ``nodes`` LS_NODES, ``run:<id>`` READ_CALL,
-``flow:<name>`` READ_FLOW, ``processors`` (every processor's mount events) LS_PROCESSORS;
+``flow:<name>`` READ_FLOW, ``processors`` (every processor's mount events) LS_PROCESSORS,
+``sockets`` (sockets created, changed, deleted) LS_SOCKETS;
 ``counters`` (the dashboard header) any signed-in user.
 """
 
@@ -23,7 +24,7 @@ TOPIC_RIGHTS: dict[str, str | None] = {
     "calls:all": Right.LS_CALLS, "run": Right.READ_CALL, "processor": Right.READ_PROCESSOR,
     "socket": Right.READ_SOCKET, "queue": Right.READ_QUEUE, "flow": Right.READ_FLOW,
     "metrics": Right.READ_PROCESSOR, "nodes": Right.LS_NODES, "queues": Right.LS_QUEUES, "counters": None,
-    "processors": Right.LS_PROCESSORS,
+    "processors": Right.LS_PROCESSORS, "sockets": Right.LS_SOCKETS,
 }
 _NAMED_MODELS = {"processor": Processor, "socket": Socket, "queue": Queue, "flow": Flow}
 
@@ -68,7 +69,7 @@ def _legacy_topic(topic: object, channel: str | None, *, user) -> tuple[Topic, s
     if not isinstance(topic, str) or suffix not in CHANNEL_KINDS or not name:
         raise Refused(f"Unknown topic {str(topic)[:100]!r}: use calls:all, run:<id>, processor:<name>, "
                       "socket:<name>, queue:<name>, flow:<name>, metrics, nodes, queues, "
-                      "processors or counters.")
+                      "processors, sockets or counters.")
     for kind in ("processor", "socket", "queue"):
         right = TOPIC_RIGHTS[kind]
         readable = right is None or user_has_right(user, right)

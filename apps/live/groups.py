@@ -2,7 +2,8 @@
 
 A topic names what a client listens to: ``calls:all``, ``run:<uuid>``, ``processor:<name>``,
 ``socket:<name>``, ``queue:<name>``, ``flow:<name>``, ``metrics``, ``nodes``, ``queues``,
-``counters``, ``processors`` (every processor's mount events). ``group_name`` is the only place a group name is built.
+``counters``, ``processors`` (every processor's mount events and run status), ``sockets`` (sockets created,
+changed and deleted). ``group_name`` is the only place a group name is built.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _MAX_GROUP = 99
 
 #: Topics that carry no object name.
-PLAIN_TOPICS = frozenset({"calls:all", "metrics", "nodes", "queues", "counters", "processors"})
+PLAIN_TOPICS = frozenset({"calls:all", "metrics", "nodes", "queues", "counters", "processors", "sockets"})
 #: Topics of the form ``kind:<name>``.
 NAMED_KINDS = frozenset({"run", "processor", "socket", "queue", "flow"})
 #: What a subscription's ``channel`` keeps, by event kind.
@@ -63,8 +64,10 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
     if kind in _SNAPSHOT_TOPIC:
         named = [f"queue:{event['name']}"] if kind == "queue" and event.get("name") else []
         return [_SNAPSHOT_TOPIC[kind], *named]
-    if kind == "mount":  # a processor's mount status and steps (apps.engine.mount_status)
+    if kind in ("mount", "processor"):  # mount status and steps (apps.engine.mount_status), a run status
         return ["processors", f"processor:{event['processor']}"] if event.get("processor") else []
+    if kind == "socket":  # a socket created, changed or deleted (apps.processors.events)
+        return _socket_topics(event)
     if kind not in ("call", "log", "metric", "scale"):  # scale: the autoscaler's decisions
         return []
     topics = ["calls:all"] if kind == "call" else ["metrics"] if kind == "metric" else []
@@ -78,6 +81,12 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
         topics.append(f"processor:{event['processor']}")
         topics.extend(f"flow:{flow}" for flow in flows)
     return topics
+
+
+def _socket_topics(event: dict) -> list[str]:
+    processors = [event.get("processor"), event.get("previous_processor")]
+    named = [f"socket:{event['socket']}"] if event.get("socket") else []
+    return ["sockets", *named, *(f"processor:{name}" for name in processors if name)]
 
 
 # "queues": the queue monitor's one event per tick listing every queue that changed.

@@ -85,6 +85,11 @@ class Queue(BaseModel):
     network = models.ForeignKey(
         Network, null=True, blank=True, on_delete=models.CASCADE, related_name="queues"
     )
+    # A plain id, not a foreign key: the flows app sits above this one.
+    flow_key = models.CharField(
+        max_length=40, blank=True, default="", db_index=True,
+        help_text="Id of the flow whose deploy made it for one of its sockets; only that flow's sockets "
+                  "use it. Empty: made outside any flow (CLI, API).")
 
     class Meta(BaseModel.Meta):
         db_table = "queue"

@@ -81,9 +81,9 @@ class QueueSerializer(PlatformSerializer):
         model = Queue
         fields = [
             *BASE_FIELDS, "qtype", "durable", "reliable", "auto_delete", "max_length",
-            "max_length_bytes", "message_ttl", "expires", "network",
+            "max_length_bytes", "message_ttl", "expires", "network", "flow_key",
         ]
-        read_only_fields = BASE_READ_ONLY
+        read_only_fields = [*BASE_READ_ONLY, "flow_key"]
         extra_kwargs = {"max_length": {"min_value": -1, "help_text": "-1 for unbounded."}}
 
 

@@ -19,6 +19,8 @@ from apps.core.services import audit_record, object_create, object_delete, objec
 from apps.network.notify import control_publish_on_commit
 from apps.network.placement import processor_place_if_needed
 from apps.processors.code_rules import module_name_problem, requirements_problems, task_name_problem
+from apps.processors.events import socket_event_publish
+from apps.processors.flow_queues import queue_use_check
 from apps.processors.limits import hostname_resolve, processor_sockets_fit_check, socket_concurrency_check
 from apps.processors.models import (
     Argument,
@@ -266,11 +268,14 @@ def socket_create(*, by, fields: dict[str, Any]) -> Socket:
     A flow's deploy also gives ``flow_key`` and ``flow_version`` (the API never does)."""
     fields = dict(fields)
     socket_concurrency_check(processor=fields["processor"], concurrency=fields.get("concurrency"))
+    queue_use_check(queue=fields.get("queue"), flow_key=fields.get("flow_key", ""),
+                    what=f"the socket '{fields.get('name', '')}'")
     with transaction.atomic():
         fields["task"] = task_find_or_create(processor=fields["processor"], name=fields["task"], by=by)
         socket = object_create(model=Socket, by=by, fields=fields, audit=True)
         socket_schedule_sync(socket=socket)
         _sockets_changed(socket.processor_id)
+        socket_event_publish(socket=socket, event="created")
         return socket
 
 
@@ -278,15 +283,18 @@ def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
     fields = dict(fields)
     socket_concurrency_check(processor=fields.get("processor", socket.processor),
                              concurrency=fields.get("concurrency", socket.concurrency))
+    if "queue" in fields:
+        queue_use_check(queue=fields["queue"], flow_key=socket.flow_key, what=f"the socket '{socket.name}'")
     with transaction.atomic():
         if "task" in fields or "processor" in fields:
             processor = fields.get("processor", socket.processor)
             name = fields.get("task", socket.task.name)
             fields["task"] = task_find_or_create(processor=processor, name=name, by=by)
-        before = socket.processor_id
+        before = socket.processor
         socket = object_update(instance=socket, by=by, fields=fields, audit=True)
         socket_schedule_sync(socket=socket)
-        _sockets_changed(before, socket.processor_id)
+        _sockets_changed(before.pk, socket.processor_id)
+        socket_event_publish(socket=socket, event="updated", previous_processor=before.name)
         return socket
 
 
@@ -309,6 +317,7 @@ def socket_delete(*, socket: Socket, by) -> None:
     with transaction.atomic():
         socket_schedule_delete(socket_id=socket.pk)
         _sockets_changed(socket.processor_id)
+        socket_event_publish(socket=socket, event="deleted")
         object_delete(instance=socket, by=by, audit=True)
 
 
@@ -338,6 +347,10 @@ def _plug_fields(*, fields: dict[str, Any], plug: Plug | None) -> dict[str, Any]
         raise BadRequest("A plug joins a source socket to a target socket.", detail=missing)
     if source.pk == target.pk:
         raise BadRequest("A plug cannot connect a socket to itself.", detail={"target": ["Same as source."]})
+    if "queue" in fields or "target" in fields:
+        name = fields.get("name") or (plug.name if plug else "")
+        queue_use_check(queue=fields.get("queue") or (plug.queue if plug else None), target=target,
+                        flow_key=fields.get("flow_key", plug.flow_key if plug else ""), what=f"the plug '{name}'")
     if not fields.get("processor"):
         fields["processor"] = plug.processor if plug else source.processor
     if "argument" in fields or "target" in fields:

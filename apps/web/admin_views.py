@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from apps.accounts import services
 from apps.accounts.models import Role, User
 from apps.accounts.rights import Right
+from apps.accounts.services.rights_bulk import OPERATION_RIGHTS, BulkResult, Operation
 from apps.core.services import object_create, object_delete
 from apps.processors.models import TrustedRepository
 from apps.web import selectors
@@ -22,7 +23,7 @@ from apps.web.forms import (
     PasswordForm,
     RepositoryChoiceForm,
     RepositoryCreateForm,
-    RightForm,
+    RightsForm,
     RoleChoiceForm,
     RoleCreateForm,
     UserCreateForm,
@@ -38,7 +39,7 @@ def _page(request, *, actions, template: str, context, target=None):
         if outcome.error is None:
             messages.success(request, outcome.message)
             return redirect(request.get_full_path())
-    body = {"area": "admin", "outcome": outcome, "rights": Right.values, **context()}
+    body = {"area": "admin", "outcome": outcome, **context()}
     return render(request, template, body, status=outcome.status)
 
 
@@ -70,24 +71,27 @@ def _set_password(*, by, data, target) -> str:
     return f"Password of {target.username} reset; their API tokens were revoked."
 
 
-def _grant(*, by, data, target) -> str:
-    services.user_privilege_grant(user=target, right=data["right"], by=by)
-    return f"Granted {data['right']} to {target.username}."
+# What a page says after a bulk change: the verb, the rights, and what was already so.
+_DONE = {Operation.GRANT: "Granted {rights} to {whom}.", Operation.REMOVE: "Removed {rights} from {whom}.",
+         Operation.REVOKE: "Revoked {rights} from {whom}.", Operation.UNREVOKE: "Lifted the revocation of {rights} "
+                                                                               "for {whom}."}
+_ALREADY = {Operation.GRANT: "already held", Operation.REMOVE: "not held directly",
+            Operation.REVOKE: "already revoked", Operation.UNREVOKE: "not revoked"}
 
 
-def _remove(*, by, data, target) -> str:
-    services.user_privilege_remove(user=target, right=data["right"], by=by)
-    return f"Removed the direct privilege {data['right']} from {target.username}."
+def bulk_message(result: BulkResult, *, whom: str) -> str:
+    operation = Operation(result.operation)
+    done = _DONE[operation].format(rights=", ".join(result.changed), whom=whom) if result.changed \
+        else f"Nothing changed for {whom}."
+    unchanged = f" Unchanged ({_ALREADY[operation]}): {', '.join(result.unchanged)}." if result.unchanged else ""
+    return done + unchanged
 
 
-def _revoke(*, by, data, target) -> str:
-    services.user_privilege_revoke(user=target, right=data["right"], by=by)
-    return f"Revoked {data['right']} from {target.username}."
-
-
-def _unrevoke(*, by, data, target) -> str:
-    services.user_privilege_unrevoke(user=target, right=data["right"], by=by)
-    return f"{data['right']} is no longer revoked from {target.username}."
+def _user_bulk(operation: str):
+    def run(*, by, data, target) -> str:
+        result = services.user_rights_bulk(user=target, operation=operation, rights=data["rights"], by=by)
+        return bulk_message(result, whom=target.username)
+    return PageAction(OPERATION_RIGHTS[operation], RightsForm, run)
 
 
 def _role_add(*, by, data, target) -> str:
@@ -103,10 +107,7 @@ def _role_remove(*, by, data, target) -> str:
 USER_ACTIONS = {
     "deactivate": PageAction(Right.UPDATE_USER, None, _deactivate),
     "set_password": PageAction(Right.UPDATE_USER, PasswordForm, _set_password),
-    "grant": PageAction(Right.ADD_PRIVILEGE, RightForm, _grant),
-    "remove_privilege": PageAction(Right.DELETE_PRIVILEGE, RightForm, _remove),
-    "revoke": PageAction(Right.UPDATE_PRIVILEGE, RightForm, _revoke),
-    "unrevoke": PageAction(Right.UPDATE_PRIVILEGE, RightForm, _unrevoke),
+    **{operation.value: _user_bulk(operation) for operation in Operation},
     "add_role": PageAction(Right.UPDATE_USER, RoleChoiceForm, _role_add),
     "remove_role": PageAction(Right.UPDATE_USER, RoleChoiceForm, _role_remove),
 }
@@ -118,7 +119,7 @@ def user_detail(request, user_id):
     page_require(request, Right.READ_USER)
     target = get_object_or_404(User, pk=user_id)
     return _page(request, actions=USER_ACTIONS, template="web/admin_user.html", target=target,
-                 context=lambda: selectors.user_page(user=User.objects.get(pk=target.pk)))
+                 context=lambda: selectors.user_page(user=User.objects.get(pk=target.pk), actor=request.user))
 
 
 # --- roles -------------------------------------------------------------------------------
@@ -139,20 +140,14 @@ def roles(request):
                  context=lambda: {"roles": selectors.role_list()})
 
 
-def _role_grant(*, by, data, target) -> str:
-    services.role_privilege_grant(role=target, right=data["right"], by=by)
-    return f"Granted {data['right']} to the role {target.name}."
+def _role_bulk(operation: str):
+    def run(*, by, data, target) -> str:
+        result = services.role_rights_bulk(role=target, operation=operation, rights=data["rights"], by=by)
+        return bulk_message(result, whom=f"the role {target.name}")
+    return PageAction(OPERATION_RIGHTS[operation], RightsForm, run)
 
 
-def _role_remove_privilege(*, by, data, target) -> str:
-    services.role_privilege_remove(role=target, right=data["right"], by=by)
-    return f"Removed {data['right']} from the role {target.name}."
-
-
-ROLE_ACTIONS = {
-    "grant": PageAction(Right.ADD_PRIVILEGE, RightForm, _role_grant),
-    "remove_privilege": PageAction(Right.DELETE_PRIVILEGE, RightForm, _role_remove_privilege),
-}
+ROLE_ACTIONS = {operation.value: _role_bulk(operation) for operation in (Operation.GRANT, Operation.REMOVE)}
 
 
 @login_required
@@ -161,7 +156,7 @@ def role_detail(request, role_id):
     page_require(request, Right.READ_ROLE)
     role = get_object_or_404(Role, pk=role_id)
     return _page(request, actions=ROLE_ACTIONS, template="web/admin_role.html", target=role,
-                 context=lambda: selectors.role_page(role=role))
+                 context=lambda: selectors.role_page(role=role, actor=request.user))
 
 
 # --- trusted repositories ----------------------------------------------------------------

@@ -52,8 +52,10 @@ class OwnPasswordForm(forms.Form):
     password = forms.CharField(max_length=128, strip=False, widget=forms.PasswordInput, label="New password")
 
 
-class RightForm(forms.Form):
-    right = forms.ChoiceField(choices=Right.choices)
+class RightsForm(forms.Form):
+    rights = forms.MultipleChoiceField(choices=Right.choices, error_messages={
+        "required": "Choose at least one right in the list.",
+        "invalid_choice": "%(value)s is not a right."})
 
 
 class RoleChoiceForm(forms.Form):

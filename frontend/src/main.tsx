@@ -16,3 +16,5 @@ if (root && Screen) {
 }
 // The processors pages are server-rendered; their mount badges follow the live mount events.
 if (document.querySelector("[data-mount-topic]")) void import("./live/mountBadges").then((m) => m.mountBadgesStart(document));
+// The Network page's nodes follow the live node health events.
+if (document.querySelector("[data-nodes-topic]")) void import("./live/networkLive").then((m) => m.networkLiveStart(document));

@@ -187,7 +187,7 @@ def test_the_admin_pages_refuse_the_same_escalations(client, alice, role_all):
     assert b"superuser" in reset.content
     assert pages.post(admin_page, {"action": "deactivate"}).status_code == 403
     assert pages.post(own_page, {"action": "add_role", "role": "everything"}).status_code == 403
-    assert pages.post(own_page, {"action": "grant", "right": "ALL"}).status_code == 403
+    assert pages.post(own_page, {"action": "grant", "rights": "ALL"}).status_code == 403
     alice = _fresh(alice)
     assert alice.check_password(PASSWORD) and alice.is_active
     assert user_rights(_fresh(mallory)) == {"LS_USERS", "READ_USER", "UPDATE_USER", "ADD_PRIVILEGE"}

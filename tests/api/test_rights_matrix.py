@@ -1,7 +1,7 @@
 """The rights matrix: for every endpoint, a user holding exactly the right it declares
 succeeds; a user without it (holding every other right of the same viewset) gets 403; a
 user whose role grants it but who has it revoked gets 403. The endpoints that grant, remove
-or revoke a right (ADD_QUEUE in their recipes) also need the holder to hold that right: no
+or revoke rights (ADD_QUEUE in their recipes) also need the holder to hold that right: no
 right escalates (tests/accounts/test_escalation.py)."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_every_endpoint_has_a_recipe():
 
 
 def _granted_right(endpoint) -> tuple[str, ...]:
-    return ("ADD_QUEUE",) if endpoint.action.startswith("privilege_") else ()
+    return ("ADD_QUEUE",) if endpoint.action.startswith(("privilege_", "rights_")) else ()
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

@@ -103,10 +103,11 @@ def test_a_plug_that_names_its_queue_gets_that_queue_with_the_edges_settings(flo
 def test_a_plug_with_no_queue_name_rides_its_targets_queue_and_leaves_its_settings_alone(flow, alice):
     nodes = [node("a", "echo", "demo.echo"), node("b", "echo", "demo.sink")]
     flow_deploy(flow=flow, version=version(flow, 1, nodes, []), by=alice)
-    Queue.objects.filter(name="demo.sink").update(max_length=7)  # set with the API or the CLI
+    sink = Socket.objects.get(name="demo.sink").queue
+    Queue.objects.filter(pk=sink.pk).update(max_length=7)  # set with the API or the CLI
     flow_deploy(flow=flow, version=version(flow, 2, nodes, [edge("e1", "a", "b", max_length=-1)]), by=alice)
     plug = Plug.objects.get(name="demo:e1")
-    assert plug.queue.name == "demo.sink" and plug.queue.max_length == 7
+    assert plug.queue == sink and plug.queue.max_length == 7
     assert plug_destination(plug=plug).name == socket_queue_name(socket=plug.target)
 
 

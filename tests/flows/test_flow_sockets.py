@@ -7,19 +7,11 @@ from apps.engine.queues import socket_queue_name
 from apps.flows.deploy import flow_deploy
 from apps.flows.models import Flow, Version
 from apps.processors.models import Plug, Socket
-from tests.factories import make_plug, make_processor, make_queue, make_socket, make_task
+from tests.factories import make_plug, make_queue, make_socket, make_task
 from tests.fixtures.api import make_user
 from tests.flows.test_flow_deploy import edge, node
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def processor():
-    processor = make_processor(name="proc1")
-    make_task(processor, name="echo")
-    make_task(processor, name="say")
-    return processor
 
 
 def deploy(flow: Flow, nodes: list, edges: list = (), *, by) -> dict[str, dict]:
@@ -112,4 +104,5 @@ def test_a_deleted_flows_sockets_stay_as_if_made_outside_any_flow(processor, ali
     socket = Socket.objects.get(name="gone.echo")
     assert (socket.flow_key, socket.flow_version) == ("", None)
     assert Plug.objects.get(name="gone:e1").flow_key == ""
+    assert socket.queue.flow_key == "", "its queue too: a socket made by hand may use it now"
     make_plug(socket, Socket.objects.get(name="gone.say"))  # still usable from the API

@@ -114,6 +114,18 @@ def run_async(scenario):
         return pool.submit(_loop_run, whole()).result()
 
 
+async def ws_joined(comm) -> None:
+    """Connect a communicator and read the server's hello."""
+    assert (await comm.connect(timeout=5))[0]
+    assert (await comm.receive_json_from(timeout=5))["type"] == "hello"
+
+
+async def ws_ask(comm, topic: str) -> dict:
+    """Subscribe to ``topic``; the server's answer (``subscribed`` or ``error``)."""
+    await comm.send_json_to({"type": "subscribe", "topic": topic})
+    return await comm.receive_json_from(timeout=5)
+
+
 SETTLE_SECONDS = 30.0
 
 
@@ -210,4 +222,19 @@ def live_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, 
     yield stack
     stack.stop()
     for name in stack.processes:  # shown when the test failed
+        print(f"--- {name} log ---\n{stack.log(name)}")
+
+
+@pytest.fixture
+def mount_stack(live_redis, live_redis_url, transactional_db, privileges_seeded, tmp_path, broker_url, settings):
+    """daphne and the publisher, allowing file:// repositories (the test's git repository)."""
+    from tests.live.stack import stack_start
+
+    settings.ALLOW_FILE_REPOSITORIES = True
+    settings.MOUNT_ROOT = tmp_path / "mounts"  # a cold mount: every step runs
+    stack = stack_start(tmp_path, redis_url=live_redis_url, client=live_redis,
+                        env={"BROKER_URL": broker_url, "ALLOW_FILE_REPOSITORIES": "1"})
+    yield stack
+    stack.stop()
+    for name in stack.processes:
         print(f"--- {name} log ---\n{stack.log(name)}")

@@ -44,10 +44,14 @@ class DesignerPage:
         return node
 
     def node(self, socket_name: str) -> Locator:
-        """The node of that socket name, or of the function dropped on this flow (``<flow>.<name>``)."""
+        """The node of that socket name, or of the function dropped on this flow (``<flow>.<name>``):
+        the group its aria label names ("Socket <name> (<processor>: <module>.<function>)")."""
         prefix = f"({re.escape(self.flow)}\\.)?" if self.flow else ""
-        title = self.page.locator(".socket-title").filter(has_text=re.compile(f"^{prefix}{re.escape(socket_name)}$"))
-        return self.page.locator(".react-flow__node").filter(has=title)
+        return self.page.get_by_role("group", name=re.compile(f"^Socket {prefix}{re.escape(socket_name)} \\("))
+
+    def counts(self, socket_name: str) -> Locator:
+        """The node's live call counts; their title spells them out."""
+        return self.node(socket_name).locator(".socket-counts")
 
     def nodes(self) -> Locator:
         return self.page.locator(".react-flow__node-socket")
@@ -73,7 +77,7 @@ class DesignerPage:
     def action(self, label: str) -> None:
         self.toolbar().get_by_role("button", name=label, exact=True).click()
 
-    def dialog(self, title: str) -> Locator:
+    def dialog(self, title: str | re.Pattern) -> Locator:
         return self.page.get_by_role("dialog", name=title)
 
     def save(self, message: str) -> None:
@@ -90,6 +94,25 @@ class DesignerPage:
         dialog.get_by_label("Version").select_option(str(number))
         dialog.get_by_role("button", name=f"Deploy v{number}").click()
         expect(dialog.get_by_text(f"Version {number} is deployed.")).to_be_visible(timeout=30_000)
+        return dialog
+
+    def create_processor(self, *, name: str, repository: str, branch: str, module: str) -> Locator:
+        """Create a processor from the palette's form; returns its mount's progress item."""
+        palette = self.page.get_by_role("region", name="Palette")
+        palette.get_by_role("button", name="New processor").click()
+        form = palette.get_by_role("form", name="New processor")
+        for label, value in (("Name", name), ("Repository", repository), ("Branch", branch), ("Module", module)):
+            form.get_by_label(label).fill(value)
+        form.get_by_role("button", name="Create processor").click()
+        return palette.get_by_role("listitem", name=f"Mount of {name}")
+
+    def run(self, socket_name: str, data: str) -> Locator:
+        """Run the node's socket with ``data`` (the Run dialog's JSON input); returns the dialog."""
+        self.select(socket_name)
+        self.action("Run socket")
+        dialog = self.dialog(re.compile(f"^Run ({re.escape(self.flow)}\\.)?{re.escape(socket_name)}$"))
+        dialog.get_by_label("Input (JSON)").fill(data)
+        dialog.get_by_role("button", name="Run", exact=True).click()
         return dialog
 
     def select(self, socket_name: str) -> None:

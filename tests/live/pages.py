@@ -7,6 +7,18 @@ from dataclasses import dataclass
 from django.test import Client
 from playwright.sync_api import Locator, Page
 
+NOT_RELOADED = "window.__notReloaded"
+
+
+def mark_page(page: Page) -> Page:
+    """Mark the document shown, so a test can tell later that it was never reloaded."""
+    page.evaluate(f"{NOT_RELOADED} = true")
+    return page
+
+
+def never_reloaded(page: Page) -> bool:
+    return page.evaluate(f"{NOT_RELOADED} === true")
+
 
 def log_in(page: Page, base_url: str, user) -> None:
     """A session made by Django's test client, handed to the browser (the server process
@@ -31,23 +43,36 @@ SOCKET_HOLD = """(() => {
 })();"""
 
 
+def live_hold_install(page: Page) -> None:
+    """Before the page loads: let the test cut its live sockets (``live_cut``)."""
+    page.add_init_script(SOCKET_HOLD)
+
+
+def live_cut(page: Page) -> None:
+    """Close the page's live sockets and hold reconnects (until ``live_release``)."""
+    page.evaluate("window.__liveHeld = true; window.__liveSockets.forEach((s) => s.close())")
+
+
+def live_release(page: Page) -> None:
+    page.evaluate("window.__liveHeld = false")
+
+
 @dataclass
 class DashboardPage:
     page: Page
     base_url: str
 
     def open(self) -> DashboardPage:
-        self.page.add_init_script(SOCKET_HOLD)
+        live_hold_install(self.page)
         self.page.goto(f"{self.base_url}/")
         self.page.get_by_role("status").filter(has_text="Live").wait_for()
         return self
 
     def live_cut(self) -> None:
-        """Close the live socket and hold reconnects (until ``live_release``)."""
-        self.page.evaluate("window.__liveHeld = true; window.__liveSockets.forEach((s) => s.close())")
+        live_cut(self.page)
 
     def live_release(self) -> None:
-        self.page.evaluate("window.__liveHeld = false")
+        live_release(self.page)
 
     def live_calls(self) -> Locator:
         return self.page.get_by_role("table", name="Live calls")
@@ -64,3 +89,40 @@ class DashboardPage:
     def open_call(self, call_id: str) -> Locator:
         self.page.get_by_role("button", name=f"Open call {call_id}").click()
         return self.page.get_by_role("dialog", name="Call detail")
+
+
+@dataclass
+class RepositoriesPage:
+    """Admin > Trusted repositories: the rules a processor's repository must match."""
+
+    page: Page
+    base_url: str
+
+    def open(self) -> RepositoriesPage:
+        self.page.goto(f"{self.base_url}/admin/repositories/")
+        return self
+
+    def trust(self, name: str, pattern: str) -> None:
+        section = self.page.get_by_role("region", name="New rule")
+        section.get_by_label("Rule name").fill(name)
+        section.get_by_label("Pattern").fill(pattern)
+        section.get_by_label("Kind").select_option("allow")
+        section.get_by_role("button", name="Add rule").click()
+        self.page.get_by_role("table", name="Trusted repositories").get_by_role("row").filter(
+            has_text=pattern).wait_for()
+
+
+@dataclass
+class CallsPage:
+    """The Calls page: every call, newest first, updated live in place."""
+
+    page: Page
+    base_url: str
+
+    def open(self) -> CallsPage:
+        self.page.goto(f"{self.base_url}/calls/")
+        self.page.get_by_role("status").filter(has_text="Live").wait_for()
+        return self
+
+    def call_row(self, call_id: str) -> Locator:
+        return self.page.get_by_role("table", name="Calls").locator(f'tr[data-call="{call_id}"]')

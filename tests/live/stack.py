@@ -20,6 +20,18 @@ from apps.live.publisher import GROUP
 from tests.fixtures.engine import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
+MOUNT_SECONDS = 120_000  # ms: a cold mount (clone, venv, install) on a loaded machine
+MOUNT_STEPS = ("Cloning the repository", "Creating the environment", "Installing requirements",
+               "Reading the functions")
+PLATFORM_WORKER = ["-m", "celery", "-A", "flowsite", "worker", "-Q", "elasticcode.platform", "-c", "1",
+                   "-n", "platform@tests", "--without-gossip", "--without-mingle"]
+
+
+def platform_worker_start(start_process, *, redis_url: str):
+    """The worker of the platform's own tasks (mounts), as bin/run starts it: with the default
+    visibility timeout, since with the tests' 4 s a Redis broker hands a cold mount that is
+    still running to the worker again (a second, warm mount restarts the progress shown)."""
+    return start_process(PLATFORM_WORKER, REDIS_URL=redis_url, BROKER_VISIBILITY_TIMEOUT="3600")
 
 
 @dataclass

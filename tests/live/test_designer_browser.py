@@ -1,6 +1,6 @@
 """The flow designer in a real browser against a real daphne, live publisher and worker:
 build a two-step flow from the palette, save, deploy, run and watch it; compare versions;
-undo a deletion."""
+undo a deletion; counters reloaded when the server no longer holds what the canvas missed."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.calls.models import Call, CallState
+from apps.engine.dispatch import call_submit
 from apps.engine.events import STREAM_KEY
 from apps.flows.models import Flow
+from apps.live.publisher import GROUP, SUBSCRIBERS_KEY
 from apps.processors.models import Plug, Socket
 from tests.fixtures.engine import wait_for
-from tests.live.designer_page import DesignerPage, two_step
-from tests.live.pages import log_in
+from tests.live.designer_page import DesignerPage, two_step, two_step_deployed
+from tests.live.pages import live_cut, live_hold_install, live_release, log_in, mark_page, never_reloaded
 from tests.live.publisher_wait import subscribed
+from tests.live.stack import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +36,8 @@ def test_a_user_builds_saves_deploys_runs_and_watches_a_two_step_flow(
     expect(designer.toolbar()).not_to_contain_text("unsaved")
 
     deploy = designer.deploy(1)
-    for row in ("socket two-step.do_something", "socket two-step.do_this", "queue two-step.do_this"):
+    key = str(Flow.objects.get(name="two-step").pk)[:8]
+    for row in ("socket two-step.do_something", "socket two-step.do_this", f"queue two-step.do_this@{key}"):
         expect(deploy.get_by_role("row", name=re.compile(f"^{row} create"))).to_contain_text("✓ done")
     expect(deploy.get_by_role("row", name=re.compile("^plug "))).to_contain_text("✓ done")
     deploy.get_by_role("button", name="Close", exact=True).first.click()
@@ -118,3 +122,36 @@ def test_undo_brings_back_a_deleted_node_with_its_plug(designer_stack, page, ali
     page.keyboard.press("Control+z")
     expect(designer.nodes()).to_have_count(2)
     assert not Socket.objects.filter(name="undone.do_this").exists(), "editing alone deploys nothing"
+
+
+@pytest.mark.parametrize("broker_url", ["redis"], indirect=True)
+def test_when_the_server_no_longer_holds_what_the_canvas_missed_it_reloads_its_counters_without_a_reload(
+        designer_stack, live_redis, live_redis_url, page, alice, proc1, start_worker):
+    log_in(page, designer_stack.url, alice)
+    live_hold_install(page)
+    designer = DesignerPage(page, designer_stack.url).create_flow("resynced")
+    two_step_deployed(designer)
+    worker = start_worker("proc1", REDIS_URL=live_redis_url)
+    subscribed(live_redis, "flow:resynced", stack=designer_stack)
+    mark_page(page)
+    source = Socket.objects.get(name="resynced.do_something")
+
+    def run(number: int) -> None:
+        call_submit(socket=source, args=[f"m{number}"], kwargs={})
+        wait_for(lambda: Call.objects.filter(socket__name="resynced.do_this", state=CallState.FINISHED).count()
+                 == number, processes=[worker], what=f"{number} downstream calls finished")
+
+    run(1)
+    expect(designer.counts("do_this")).to_have_attribute("title", re.compile(r" 1 finished"), timeout=15_000)
+    live_cut(page)
+    wait_until(lambda: int(live_redis.hget(SUBSCRIBERS_KEY, "flow:resynced") or 0) == 0,
+               what="the cut canvas still subscribed", stack=designer_stack, seconds=15)
+    run(2)  # missed by the canvas; then the stream loses it (trimmed, or Redis restarted empty)
+    last = live_redis.xrevrange(STREAM_KEY, count=1)[0][0]
+    wait_until(lambda: any(group["last-delivered-id"] == last for group in live_redis.xinfo_groups(STREAM_KEY)
+                           if group["name"] == GROUP), what="the publisher did not read it", stack=designer_stack)
+    live_redis.xtrim(STREAM_KEY, maxlen=0)
+    live_release(page)
+    for name in ("do_something", "do_this"):
+        expect(designer.counts(name)).to_have_attribute("title", re.compile(r" 2 finished"), timeout=45_000)
+    assert never_reloaded(page), "the counters came back without a page reload"

@@ -17,7 +17,7 @@ from apps.processors.models import MountStatus, Processor, TrustedRepository
 from apps.processors.services import processor_create
 from tests.fixtures.api import make_user
 from tests.fixtures.git import EXAMPLE_MODULE, EXAMPLES, repo_create
-from tests.live.conftest import run_async, token_communicator
+from tests.live.conftest import run_async, token_communicator, ws_ask, ws_joined
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("privileges_seeded")]
 
@@ -40,16 +40,6 @@ def fresh_processor(settings, tmp_path) -> Processor:
 def test_a_mount_event_goes_to_the_processors_topics_only():
     event = {"kind": "mount", "event": "stage", "stage": "cloning", "processor": "p1", "status": "mounting"}
     assert event_topics(event, flows=("f1",)) == ["processors", "processor:p1"]
-
-
-async def _joined(comm) -> None:
-    assert (await comm.connect(timeout=5))[0]
-    assert (await comm.receive_json_from(timeout=5))["type"] == "hello"
-
-
-async def _ask(comm, topic: str) -> dict:
-    await comm.send_json_to({"type": "subscribe", "topic": topic})
-    return await comm.receive_json_from(timeout=5)
 
 
 async def _mount_events(comm, *, until: str) -> list[dict]:
@@ -88,13 +78,13 @@ def test_a_mount_streams_its_steps_in_order_to_readers_and_nothing_to_others(liv
     outsider = token_communicator(make_user("LS_CALLS"))
 
     async def scenario():
-        await _joined(reader)
-        await _joined(outsider)
+        await ws_joined(reader)
+        await ws_joined(outsider)
         for topic in ("processors", "processor:streamed"):
-            assert (await _ask(reader, topic))["type"] == "subscribed"
-            refused = await _ask(outsider, topic)
+            assert (await ws_ask(reader, topic))["type"] == "subscribed"
+            refused = await ws_ask(outsider, topic)
             assert refused["type"] == "error" and "right" in refused["message"], refused
-        assert (await _ask(outsider, "calls:all"))["type"] == "subscribed"
+        assert (await ws_ask(outsider, "calls:all"))["type"] == "subscribed"
         pub = Publisher(client=counters.redis_async())
         await group_ensure(pub)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from apps.accounts.models import Role, User
+from apps.accounts.rights import ALL_RIGHTS
+from apps.accounts.selectors import user_rights
 from apps.processors.models import Processor, TrustedRepository
 from tests.fixtures.api import make_user
 from tests.fixtures.people import PASSWORD
@@ -45,9 +47,25 @@ class RolesPage:
 
     def grant(self, role: str, right: str) -> None:
         self.page.get_by_role("table", name="Roles").get_by_role("link", name=role).click()
-        self.page.get_by_label("Right to grant").select_option(right)
-        self.page.get_by_role("button", name="Grant privilege").click()
-        self.page.get_by_role("status").filter(has_text=f"Granted {right} to the role {role}.").wait_for()
+        RightsList(self.page).act("Grant selected", [right], f"Granted {right} to the role {role}.")
+
+
+class RightsList:
+    """The bulk rights list of a user's or a role's page."""
+
+    def __init__(self, page):
+        self.page = page
+        self.search = page.get_by_label("Search rights")
+
+    def tick(self, right: str) -> None:
+        self.search.fill(right)
+        self.page.get_by_label(right, exact=True).check()
+
+    def act(self, button: str, rights: list[str], done: str) -> None:
+        for right in rights:
+            self.tick(right)
+        self.page.get_by_role("button", name=button).click()
+        self.page.get_by_role("status").filter(has_text=done).wait_for()
 
 
 class UsersPage:
@@ -80,9 +98,7 @@ class UserPage:
         self.page.get_by_role("status").filter(has_text=f"Gave the role {role}").wait_for()
 
     def revoke(self, right: str) -> None:
-        self.page.get_by_label("Right to revoke").select_option(right)
-        self.page.get_by_role("button", name="Revoke privilege").click()
-        self.page.get_by_role("status").filter(has_text=f"Revoked {right}").wait_for()
+        RightsList(self.page).act("Revoke selected", [right], f"Revoked {right}")
 
     def effective_row(self, right: str) -> str:
         table = self.page.get_by_role("table", name="Effective rights")
@@ -150,6 +166,33 @@ def test_a_role_grants_add_processor_and_a_revocation_takes_it_back(live_server,
         dave_context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_finds_rights_by_searching_and_grants_a_whole_object_at_once(live_server, page, alice, bob):
+    LoginPage(page, live_server.url).log_in("alice", PASSWORD)
+    page.goto(f"{live_server.url}/admin/users/{bob.pk}/")
+    rights = RightsList(page)
+    grant = page.get_by_role("button", name="Grant selected")
+    assert grant.is_disabled(), "nothing selected yet"
+    rights.search.fill("socket")
+    shown = page.locator("[data-right-row]:visible").count()
+    assert 5 <= shown < 20
+    assert page.get_by_text(f"{shown} of {len(ALL_RIGHTS)} rights shown").is_visible()
+    assert page.get_by_label("LS_SOCKETS", exact=True).is_visible()
+    assert not page.get_by_label("LS_QUEUES", exact=True).is_visible(), "filtered out"
+    assert page.get_by_text("List sockets.").is_visible(), "each right shows its description"
+    page.get_by_label("Socket", exact=True).check()  # the whole object
+    rights.tick("DEPLOY_FLOW")
+    assert page.get_by_text("6 selected").is_visible()
+    grant.click()
+    granted = "ADD_SOCKET, DELETE_SOCKET, DEPLOY_FLOW, LS_SOCKETS, READ_SOCKET, UPDATE_SOCKET"
+    page.get_by_role("status").filter(has_text=f"Granted {granted} to bob.").wait_for()
+    assert user_rights(User.objects.get(pk=bob.pk)) == {
+        "ADD_SOCKET", "DELETE_SOCKET", "DEPLOY_FLOW", "LS_SOCKETS", "READ_SOCKET", "UPDATE_SOCKET"}
+    rights.search.fill("deploy_flow")
+    assert page.locator("#right-DEPLOY_FLOW-state").inner_text().strip() == "direct"
+
+
 # --- without a browser: each page and action checks the API's right ------------------------
 
 @pytest.mark.django_db
@@ -178,8 +221,8 @@ class TestRightsOnPages:
         client.force_login(actor)
         url = f"/admin/users/{bob.pk}/"
         assert client.get(url).status_code == 200
-        assert client.post(url, {"action": "revoke", "right": "ADD_QUEUE"}).status_code == 302
-        refused = client.post(url, {"action": "grant", "right": "ADD_QUEUE"})
+        assert client.post(url, {"action": "revoke", "rights": "ADD_QUEUE"}).status_code == 302
+        refused = client.post(url, {"action": "grant", "rights": "ADD_QUEUE"})
         assert refused.status_code == 403 and b"You need the ADD_PRIVILEGE right" in refused.content
         assert client.post(url, {"action": "deactivate"}).status_code == 403
         assert list(bob.revoked.values_list("right", flat=True)) == ["ADD_QUEUE"]
@@ -188,10 +231,33 @@ class TestRightsOnPages:
         client.force_login(make_user("LS_USERS", "LS_ROLES", "ADD_ROLE", "READ_ROLE", "ADD_PRIVILEGE", "ADD_PROCESSOR"))
         assert client.post("/admin/roles/", {"action": "create", "name": "developer"}).status_code == 302
         role = Role.objects.get(name="developer")
-        response = client.post(f"/admin/roles/{role.pk}/", {"action": "grant", "right": "ADD_PROCESSOR"}, follow=True)
+        response = client.post(f"/admin/roles/{role.pk}/", {"action": "grant", "rights": "ADD_PROCESSOR"}, follow=True)
         assert b"Granted ADD_PROCESSOR to the role developer." in response.content
-        removed = client.post(f"/admin/roles/{role.pk}/", {"action": "remove_privilege", "right": "ADD_PROCESSOR"})
+        removed = client.post(f"/admin/roles/{role.pk}/", {"action": "remove", "rights": "ADD_PROCESSOR"})
         assert removed.status_code == 403
+
+    def test_a_granter_without_all_cannot_slip_a_right_it_lacks_into_a_bulk_grant(self, client, bob):
+        mallory = make_user("LS_USERS", "READ_USER", "ADD_PRIVILEGE", "LS_QUEUES", "READ_QUEUE")
+        client.force_login(mallory)
+        page = client.get(f"/admin/users/{bob.pk}/").content.decode()
+        assert 'value="DB_DROP" id="right-DB_DROP"' in page and "You do not hold it" in page
+        refused = client.post(f"/admin/users/{bob.pk}/",
+                              {"action": "grant", "rights": ["LS_QUEUES", "READ_QUEUE", "DB_DROP", "ALL"]})
+        assert refused.status_code == 403
+        assert "You cannot grant a right you do not hold yourself: ALL, DB_DROP." in refused.content.decode()
+        assert user_rights(User.objects.get(pk=bob.pk)) == frozenset(), "nothing granted"
+        mine = client.post(f"/admin/users/{mallory.pk}/", {"action": "grant", "rights": ["LS_QUEUES", "LS_USERS",
+                                                                                         "UPDATE_USER"]})
+        assert mine.status_code == 403 and b"UPDATE_USER" in mine.content
+
+    def test_a_bulk_grant_from_the_page_says_what_changed_and_what_was_already_so(self, client, alice, bob):
+        client.force_login(alice)
+        client.post(f"/admin/users/{bob.pk}/", {"action": "grant", "rights": ["LS_QUEUES"]})
+        done = client.post(f"/admin/users/{bob.pk}/", {"action": "grant", "rights": ["LS_QUEUES", "READ_QUEUE"]},
+                           follow=True)
+        assert "Granted READ_QUEUE to bob. Unchanged (already held): LS_QUEUES." in done.content.decode()
+        nothing = client.post(f"/admin/users/{bob.pk}/", {"action": "grant"})
+        assert nothing.status_code == 400 and b"Choose at least one right in the list." in nothing.content
 
     def test_every_form_control_has_a_label(self, client, alice, bob):
         import re

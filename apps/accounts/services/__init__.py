@@ -16,6 +16,7 @@ from apps.accounts.services.grants import (
     user_role_remove,
 )
 from apps.accounts.services.login import login_authenticate
+from apps.accounts.services.rights_bulk import role_rights_bulk, user_rights_bulk
 from apps.accounts.services.roles import role_create, role_delete, role_update
 from apps.accounts.services.tokens import token_create, token_revoke, tokens_revoke_all
 from apps.accounts.services.users import (
@@ -32,6 +33,7 @@ __all__ = [
     "role_delete",
     "role_privilege_grant",
     "role_privilege_remove",
+    "role_rights_bulk",
     "role_update",
     "token_create",
     "token_revoke",
@@ -43,6 +45,7 @@ __all__ = [
     "user_privilege_remove",
     "user_privilege_revoke",
     "user_privilege_unrevoke",
+    "user_rights_bulk",
     "user_role_add",
     "user_role_remove",
     "user_set_password",

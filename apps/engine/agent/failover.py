@@ -4,7 +4,7 @@ healthy, a new concurrency, never placed) are placed again on healthy nodes.
 
 A Redis lock taken for one heartbeat interval lets one agent act per interval. Calls the
 lost workers had taken come back by late acknowledgement: RabbitMQ returns them when the
-connection drops, Redis after BROKER_VISIBILITY_TIMEOUT.
+connection drops, Redis after BROKER_VISIBILITY_TIMEOUT (apps.engine.redis_lease).
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def network_check(*, owner: str, interval: float) -> list[str]:
     down = nodes_mark_down()
     for hostname in down:
         logger.warning("node %s missed its heartbeats: marked down", hostname)
-        event_publish({"kind": "node", "node": hostname, "status": Status.DOWN})
+        event_publish({"kind": "node", "event": "down", "node": hostname, "status": Status.DOWN,
+                       "agent": Status.DOWN})
     affected = processors_on(hostnames=down)
     moved = placements_repair()
     for processor_id in affected:

@@ -6,6 +6,8 @@ import { setCanvasApi } from "./canvasApi";
 
 const MOVE = { duration: 250 };
 
+const paneBox = () => document.querySelector(".react-flow__renderer")?.getBoundingClientRect();
+
 /** Lends the viewport to commands (fit, zoom, jump to a node) while the canvas is mounted. */
 export function CanvasBridge() {
   const flow = useReactFlow<DesignerNode, PlugEdge>();
@@ -15,9 +17,16 @@ export function CanvasBridge() {
       zoomIn: () => void flow.zoomIn(MOVE),
       zoomOut: () => void flow.zoomOut(MOVE),
       center() {
-        const pane = document.querySelector(".react-flow__renderer")?.getBoundingClientRect();
+        const pane = paneBox();
         if (!pane) return { x: 0, y: 0 };
         return flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 });
+      },
+      view() {
+        const pane = paneBox();
+        if (!pane) return { x: 0, y: 0, width: 0, height: 0 };
+        const start = flow.screenToFlowPosition({ x: pane.left, y: pane.top });
+        const end = flow.screenToFlowPosition({ x: pane.right, y: pane.bottom });
+        return { ...start, width: end.x - start.x, height: end.y - start.y };
       },
       screenToFlow: (point) => flow.screenToFlowPosition(point),
       focusNode(id) {

@@ -2,27 +2,11 @@ import { EdgeText, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
 import { useOverlay } from "../live/overlay";
 import { WireLabel } from "../live/WireLabel";
-import { plugBrokerQueue, wireFull } from "../live/wires";
-import { useDesigner } from "../store/designer";
+import { wireFull } from "../live/wires";
 import type { PlugEdge as PlugEdgeType } from "../store/flow";
-import { nodeById } from "../store/selectors";
+import { useWireQueue } from "./useWireQueue";
 
 const LABEL_BG_PADDING: [number, number] = [3, 2];
-
-/**
- * Where a plug's messages wait: its queue's name (its own, or else the target socket's)
- * and the broker queue the monitor samples, "<queue>.<processor of the target>". A plug
- * with a queue of its own has its own figures; plugs that name none share their target's.
- */
-function useQueueNames(queue: string | undefined, target: string): [string, string] {
-  const name = useDesigner((s) => {
-    const node = nodeById(s.nodes, target);
-    if (node?.type !== "socket") return queue ? `${queue}\n` : "\n";
-    return `${node.data.socketName}\n${node.data.processor}`;
-  });
-  const [socketName = "", processor = ""] = name.split("\n");
-  return [queue || socketName, processor ? plugBrokerQueue(queue ?? "", { socketName, processor }) : ""];
-}
 
 /**
  * What the path itself shows of the monitor's figures: whether the wire's queue holds
@@ -40,7 +24,7 @@ function useWireState(broker: string): "none" | "idle" | "waiting" | "full" {
 
 export const PlugEdge = memo(function PlugEdge(props: EdgeProps<PlugEdgeType>) {
   const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd, target } = props;
-  const [queueName, broker] = useQueueNames(data?.queue.name, target);
+  const [queueName, broker] = useWireQueue(data?.queue.name ?? "", target);
   const wireState = useWireState(broker);
   const live = useOverlay((s) => s.queues[queueName]);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });

@@ -1,5 +1,6 @@
 /** What commands need from the mounted canvas (viewport moves), set by Canvas while mounted. */
 import type { Viewport, XY } from "../store/document";
+import type { Rect } from "../store/placement";
 
 export type CanvasApi = {
   fitView: () => void;
@@ -7,6 +8,8 @@ export type CanvasApi = {
   zoomOut: () => void;
   /** The flow position at the middle of what is on screen. */
   center: () => XY;
+  /** What is on screen, in flow coordinates (where a new node should land). */
+  view: () => Rect;
   screenToFlow: (point: XY) => XY;
   focusNode: (id: string) => void;
   getViewport: () => Viewport;

@@ -1,6 +1,6 @@
 /** Drawing the minimap: node boxes on a cached layer, the viewport frame over it. */
-import { DEFAULT_NODE_SIZE } from "../store/editing";
 import type { DesignerNode } from "../store/flow";
+import { nodeSize } from "../store/placement";
 
 export type Box = { x: number; y: number; width: number; height: number };
 export type Frame = { bounds: Box; scale: number; offsetX: number; offsetY: number };
@@ -18,9 +18,7 @@ export function nodeBoxes(nodes: readonly DesignerNode[]): { box: Box; type: Des
   };
   return nodes.map((node) => {
     const { x, y } = origin(node);
-    const width = node.width ?? node.measured?.width ?? DEFAULT_NODE_SIZE.width;
-    const height = node.height ?? node.measured?.height ?? DEFAULT_NODE_SIZE.height;
-    return { box: { x, y, width, height }, type: node.type };
+    return { box: { x, y, ...nodeSize(node) }, type: node.type };
   });
 }
 

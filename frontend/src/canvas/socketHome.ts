@@ -1,4 +1,4 @@
-/** Where a shared socket lives, read once per socket name while the designer is open. */
+/** Where a shared socket lives and its queue, read once per socket name while the designer is open. */
 import { api } from "../api/client";
 import type { Flow, Socket } from "../api/types";
 
@@ -14,6 +14,19 @@ export async function describeHome(name: string, lookup: Lookup = defaultLookup)
   if (!socket.flow_key) return "lives outside any flow";
   const flow = await lookup.flow(socket.flow_key).catch(() => null);
   return flow ? `lives in flow ${flow.name}` : "lives in another flow";
+}
+
+const queues = new Map<string, Promise<string>>();
+
+/** The queue of the socket named `name` where it lives ("" while it is not on the network). */
+export function sharedQueue(name: string, lookup: Pick<Lookup, "socket"> = defaultLookup): Promise<string> {
+  let queue = queues.get(name);
+  if (!queue) {
+    queue = lookup.socket(name).then((socket) => socket?.queue ?? "", () => "");
+    queue.then((found) => found || queues.delete(name));
+    queues.set(name, queue);
+  }
+  return queue;
 }
 
 export function socketHome(name: string): Promise<string> {

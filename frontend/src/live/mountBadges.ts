@@ -2,10 +2,13 @@
  * The processors pages (server-rendered) follow mount events: each badge
  * `[data-mount-status][data-processor]` shows the status and step as they happen, and when
  * a mount ends the page's `[data-live-section]` parts (the table, the mount log, the
- * functions) are fetched again and swapped in. The topic comes from `[data-mount-topic]`.
+ * functions) are fetched again and swapped in. So are they when a socket of the page's
+ * processor is created, changed or deleted (a `socket` event: the sockets table), and when
+ * a processor's run status changes (a `processor` event: the status columns). The
+ * topic comes from `[data-mount-topic]`.
  * While the socket is down and a mount runs, the page is fetched every FALLBACK_POLL_MS.
  */
-import { LiveSocket, liveUrl, type LiveState } from "../api/live";
+import { liveSectionsStart } from "./liveSections";
 import type { MountEvent } from "../api/types";
 import { FALLBACK_POLL_MS, isMountEvent, STAGE_LABELS, STATUS_LABELS } from "../panels/mountProgress";
 
@@ -24,46 +27,29 @@ export function badgeApply(root: ParentNode, event: MountEvent): void {
   });
 }
 
-/** The page's live parts as the server renders them now. */
-export async function sectionsRefresh(doc: Document): Promise<void> {
-  const response = await fetch(doc.location.href, { credentials: "same-origin" });
-  if (!response.ok) return;
-  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-  doc.querySelectorAll<HTMLElement>("[data-live-section]").forEach((section) => {
-    const replacement = section.id ? fresh.getElementById(section.id) : null;
-    if (replacement) section.replaceWith(doc.importNode(replacement, true));
-  });
-}
+const named = (kind: string, field: string) => (value: unknown): boolean => {
+  const event = value as Record<string, unknown> | null;
+  return typeof event === "object" && event !== null && event.kind === kind && typeof event[field] === "string";
+};
+/** A socket created, changed or deleted (apps/processors/events.py). */
+export const isSocketEvent = named("socket", "socket");
+/** A processor's run status changed (apps/engine/agent/state.py). */
+export const isProcessorEvent = named("processor", "processor");
 
 const running = (doc: Document) => doc.querySelector('[data-mount-status="queued"], [data-mount-status="mounting"]') !== null;
 
 export function mountBadgesStart(doc: Document): () => void {
   const topic = doc.querySelector<HTMLElement>("[data-mount-topic]")?.dataset.mountTopic;
   if (!topic) return () => undefined;
-  const socket = new LiveSocket(liveUrl(doc.location));
-  let state: LiveState = "connecting";
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const refresh = () => void sectionsRefresh(doc).catch(() => undefined).finally(schedule);
-  function schedule() {
-    if (timer) clearTimeout(timer);
-    timer = state !== "open" && running(doc) ? setTimeout(refresh, FALLBACK_POLL_MS) : null;
-  }
-  socket.onState((next) => {
-    const reopened = next === "open" && state !== "open" && state !== "connecting";
-    state = next;
-    if (reopened) refresh();
-    else schedule();
+  return liveSectionsStart(doc, {
+    topic,
+    pollMs: FALLBACK_POLL_MS,
+    pollWhile: () => running(doc),
+    onEvents: (all) => {
+      const events = all.filter(isMountEvent);
+      events.forEach((event) => badgeApply(doc, event));
+      const ended = events.some((event) => event.event === "ready" || event.event === "failed");
+      return ended || all.some((event) => isSocketEvent(event) || isProcessorEvent(event));
+    },
   });
-  socket.onFrame((frame) => {
-    if (frame.type !== "events" || !Array.isArray(frame.events)) return;
-    const events = frame.events.filter(isMountEvent);
-    events.forEach((event) => badgeApply(doc, event));
-    if (events.some((event) => event.event === "ready" || event.event === "failed")) refresh();
-  });
-  socket.subscribe(topic);
-  socket.start();
-  return () => {
-    if (timer) clearTimeout(timer);
-    socket.stop();
-  };
 }

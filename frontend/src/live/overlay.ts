@@ -4,6 +4,7 @@
  * nodes and edges it concerns and never enters undo history.
  *
  * Frames it understands (anything else, or any missing field, is ignored):
+ *   {"type":"counters","sockets":{name: counts},"open":{call id: bucket},"reseed"?:true} (the API's, ./flowLive)
  *   {"type":"events","events":[{"kind":"call","socket":name,"state":s,"call"|"id"?,"queue"?}, ...]}
  *   {"type":"events","events":[{"kind":"queue","name","ready","inflight","published"?}, ...]}
  *   {"type":"queues","queues":[{"name","ready","inflight","published"?}, ...]}
@@ -16,6 +17,7 @@ import { useStore } from "zustand";
 import { wireFrom, type WireLive } from "./wires";
 
 export type Bucket = "queued" | "running" | "finished" | "failed";
+export type Tracked = Bucket | "ended";
 export type CallCounts = Record<Bucket, number>;
 export type LiveCall = { id: string | null; state: string; at: number };
 export type SocketLive = CallCounts & { last: Bucket | null; recent: LiveCall[] };
@@ -29,8 +31,9 @@ export type OverlayState = {
   wires: Readonly<Record<string, WireLive>>;
   /** The autoscaler's last decision per processor name. */
   scale: Readonly<Record<string, ScaleLive>>;
-  /** Last bucket of each call seen with an id, so a transition moves it between counts. */
-  calls: Readonly<Record<string, Bucket>>;
+  /** Last bucket of each call seen with an id, so a transition moves it between counts;
+   * "ended": it ended while events were lost, and the counts reloaded since include it. */
+  calls: Readonly<Record<string, Tracked>>;
   callOrder: readonly string[];
   deploy: readonly DeployEvent[];
 };
@@ -76,6 +79,10 @@ function applyCall(draft: Draft, event: Obj, now: number): void {
   const others = id ? current.recent.filter((call) => call.id !== id) : current.recent;
   const next: SocketLive = { ...current, recent: [{ id, state, at: now }, ...others].slice(0, RECENT_CALLS) };
   const previous = id ? draft.calls[id] : undefined;
+  if (previous === "ended") {
+    draft.put("sockets", socket, next);
+    return;
+  }
   if (previous && previous !== bucket) next[previous] = Math.max(0, next[previous] - 1);
   if (!previous && !id) {
     // Without an id, assume the usual path queued -> running -> finished|failed.
@@ -197,8 +204,10 @@ class Draft {
 }
 
 /** The counts the API gave when the flow opened: they replace what the overlay counted (it
- * was just reset), and the open calls are remembered so their live events move them. */
-function applyCounters(draft: Draft, sockets: Obj, open: Obj): void {
+ * was just reset), and the open calls are remembered so their live events move them. When
+ * `reseed` (after a resync: events were lost), the API's open calls replace the ones the
+ * overlay knew, and those no longer open are marked ended: their end is in the counts. */
+function applyCounters(draft: Draft, sockets: Obj, open: Obj, reseed: boolean): void {
   for (const [name, raw] of Object.entries(sockets)) {
     if (!isObject(raw)) continue;
     const current = draft.sockets[name] ?? EMPTY_SOCKET;
@@ -209,9 +218,10 @@ function applyCounters(draft: Draft, sockets: Obj, open: Obj): void {
       finished: count(raw.finished) ?? 0, failed: count(raw.failed) ?? 0,
     });
   }
-  const calls = { ...draft.calls };
+  const calls: Record<string, Tracked> = { ...draft.calls };
+  if (reseed) for (const [id, known] of Object.entries(calls)) if (known === "queued" || known === "running") calls[id] = "ended";
   for (const [id, bucket] of Object.entries(open)) {
-    if (!(id in calls) && (bucket === "queued" || bucket === "running")) calls[id] = bucket;
+    if ((reseed || !(id in calls)) && (bucket === "queued" || bucket === "running")) calls[id] = bucket;
   }
   draft.replace("calls", calls);
 }
@@ -240,7 +250,7 @@ export function reduceOverlay(state: OverlayState, frame: unknown, now: number):
     }
     forgetOldCalls(draft);
   } else if (frame.type === "counters" && isObject(frame.sockets)) {
-    applyCounters(draft, frame.sockets, isObject(frame.open) ? frame.open : {});
+    applyCounters(draft, frame.sockets, isObject(frame.open) ? frame.open : {}, frame.reseed === true);
   } else if (frame.type === "queues" && Array.isArray(frame.queues)) {
     for (const item of frame.queues) if (isObject(item)) applyQueue(draft, item, now);
   } else {

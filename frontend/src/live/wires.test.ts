@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { band, wireFrom, wireView, type WireLive } from "./wires";
+import { band, plugBrokerQueue, wireFrom, wireView, type WireLive } from "./wires";
 
 const wire = (over: Partial<WireLive>): WireLive => ({
   ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: -1, joined: 0, ...over,
@@ -36,5 +36,23 @@ describe("wires", () => {
     expect(wireFrom({ name: "q.p", ready: "x", inflight: -3, oldest_age: "old", max_length: 50 })).toEqual([
       "q.p", { ready: 0, inflight: 0, arrival: 0, completion: 0, oldestAge: null, state: "ok", maxLength: 50, joined: 0 },
     ]);
+  });
+});
+
+describe("the broker queue a wire's messages wait in", () => {
+  const target = { socketName: "orders.load", processor: "pipes" };
+  const flowId = "3f2a91c7-0000-4000-8000-000000000000";
+
+  it("is the flow's own queue for its socket, named from the socket and the flow (as the deploy names it)", () => {
+    expect(plugBrokerQueue("", target, flowId)).toBe("orders.load@3f2a91c7.pipes");
+  });
+
+  it("is the plug's own queue when it names one, for the target's processor", () => {
+    expect(plugBrokerQueue("buffer", target, flowId)).toBe("buffer.pipes");
+  });
+
+  it("is a shared socket's queue where it lives, and the socket's name without a flow", () => {
+    expect(plugBrokerQueue("", { ...target, shared: true }, flowId, "orders.load@0badf00d")).toBe("orders.load@0badf00d.pipes");
+    expect(plugBrokerQueue("", target)).toBe("orders.load.pipes");
   });
 });

@@ -10,13 +10,26 @@
  */
 
 /** The broker queue a plug's messages wait in, "<queue>.<processor of its target>": the
- * plug's own queue when it names one, else its target socket's (a deployed socket's queue
- * is named after the socket). */
+ * plug's own queue when it names one, else its target socket's. */
 export const brokerQueue = (queueName: string, processor: string): string => `${queueName}.${processor}`;
 
+/** The queue a flow's deploy makes for its socket: named from the socket and the flow's id
+ * (apps/flows/deploy.py, flow_queue_name), so no other flow or hand-made socket shares it. */
+export const flowQueue = (socketName: string, flowId: string): string => `${socketName}@${flowId.slice(0, 8)}`;
+
+export type WireTarget = { socketName: string; processor: string; shared?: boolean };
+
+/** The queue a socket node's calls wait in: the flow's queue for its own socket; for a
+ * shared socket, `sharedQueue` (its queue where it lives, looked up); without a flow (a
+ * document shown alone), the socket's name. */
+export function socketQueue(target: WireTarget, flowId: string | undefined, sharedQueue = ""): string {
+  if (target.shared) return sharedQueue || target.socketName;
+  return flowId ? flowQueue(target.socketName, flowId) : target.socketName;
+}
+
 /** The broker queue of a plug whose queue is named `queue` (empty: its target socket's). */
-export const plugBrokerQueue = (queue: string, target: { socketName: string; processor: string }): string =>
-  brokerQueue(queue || target.socketName, target.processor);
+export const plugBrokerQueue = (queue: string, target: WireTarget, flowId?: string, sharedQueue?: string): string =>
+  brokerQueue(queue || socketQueue(target, flowId, sharedQueue), target.processor);
 
 export type WireLive = {
   ready: number;

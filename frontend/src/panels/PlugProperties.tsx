@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { plugBrokerQueue } from "../live/wires";
+import { useWireQueue } from "../canvas/useWireQueue";
 import { useDesigner, type DesignerState } from "../store/designer";
 import { handleArgument, type QueueSettings, type QueueType } from "../store/document";
 import { nodeById, selectEdge } from "../store/selectors";
@@ -13,14 +13,6 @@ const LIMITS: { key: "message_ttl" | "max_length" | "expires"; label: string; hi
   { key: "expires", label: "Expires (ms)", hint: "Delete the queue after this long unused; -1 never" },
 ];
 
-/** The broker queue a plug's messages wait in: its own queue's, else its target's (see PlugEdge). */
-function brokerOf(id: string, queue: string) {
-  return (s: DesignerState) => {
-    const node = nodeById(s.nodes, id);
-    return node?.type === "socket" ? plugBrokerQueue(queue, node.data) : "";
-  };
-}
-
 function socketLabel(id: string) {
   return (s: DesignerState) => {
     const node = nodeById(s.nodes, id);
@@ -33,7 +25,7 @@ export function PlugProperties({ id }: { id: string }) {
   const edge = useDesigner((s) => selectEdge(s, id));
   const source = useDesigner(socketLabel(edge?.source ?? ""));
   const target = useDesigner(socketLabel(edge?.target ?? ""));
-  const broker = useDesigner(brokerOf(edge?.target ?? "", edge?.data?.queue.name ?? ""));
+  const [, broker] = useWireQueue(edge?.data?.queue.name ?? "", edge?.target ?? "");
   const readOnly = useDesigner((s) => s.readOnly);
   const update = useDesigner((s) => s.updateEdgeData);
   const typeId = useId();

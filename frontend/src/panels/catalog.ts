@@ -10,6 +10,7 @@ import { api } from "../api/client";
 import { errorMessage } from "../api/http";
 import { LiveSocket, liveUrl, type LiveFrame, type LiveState } from "../api/live";
 import type { Argument, MountEvent, Processor, Task } from "../api/types";
+import { canvasApi } from "../canvas/canvasApi";
 import { designerStore } from "../store/designer";
 import type { XY } from "../store/document";
 import { FALLBACK_POLL_MS, isMountEvent, progressApply, type MountProgress } from "./mountProgress";
@@ -182,7 +183,8 @@ function annotationOf(arg: Argument): string {
   return `${star}${arg.annotation}`.trim();
 }
 
-/** Adds a socket for a function at `position`, with one input per argument. */
+/** Adds a socket for a function at `position` (or the nearest free spot on screen), with one
+ * input per argument. */
 export async function addTask(task: Task, position: XY): Promise<void> {
   const store = designerStore.getState();
   try {
@@ -190,6 +192,7 @@ export async function addTask(task: Task, position: XY): Promise<void> {
     store.addSocketNode(
       { processor: task.processor, module: task.module, task: task.name, arguments: args.map((arg) => ({ name: arg.name, annotation: annotationOf(arg) })) },
       position,
+      canvasApi()?.view(),
     );
   } catch (error) {
     store.setNotice({ kind: "error", text: `Could not read the arguments of ${task.name}: ${errorMessage(error)}` });

@@ -46,6 +46,7 @@ const hasSelection = (s: DesignerState) => s.nodes.some((n) => n.selected) || s.
 const inDraft = (s: DesignerState) => s.mode.kind === "draft" && s.flow !== null;
 
 const at = () => canvasApi()?.center() ?? { x: 100, y: 100 };
+const onScreen = () => canvasApi()?.view();
 
 function download(filename: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
@@ -78,7 +79,7 @@ export const actions: Record<ActionId, ActionDef> = {
       requestAnimationFrame(() => canvasApi()?.fitView());
     },
   },
-  addNote: { label: "Add note", keys: ["n"], run: (s) => void s.getState().addNote(at()), enabled: editable },
+  addNote: { label: "Add note", keys: ["n"], run: (s) => void s.getState().addNote(at(), "", onScreen()), enabled: editable },
   addGroup: { label: "Group / add group box", keys: ["mod+g"], run: (s) => void s.getState().addGroup(at()), enabled: editable },
   ungroup: {
     label: "Ungroup",

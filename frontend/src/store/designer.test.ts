@@ -3,6 +3,7 @@ import type { NodeChange } from "@xyflow/react";
 import { createDesignerStore, type DesignerStore } from "./designer";
 import type { DesignerNode } from "./flow";
 import { HISTORY_LIMIT } from "./history";
+import { nodeSize, overlaps } from "./placement";
 import { selectCanRedo, selectCanUndo, selectDirty } from "./selectors";
 import { doc, plug, socket } from "./testing";
 
@@ -95,11 +96,11 @@ describe("undo and redo", () => {
     expect(selectDirty(state())).toBe(false);
   });
 
-  it("places new nodes where none starts already", () => {
+  it("places new nodes clear of the others (see placement.test.ts)", () => {
     state().addNote({ x: 0, y: 0 });
     state().addNote({ x: 0, y: 0 });
-    const notes = state().nodes.filter((n) => n.type === "note").map((n) => n.position);
-    expect(notes).toEqual([{ x: 30, y: 30 }, { x: 60, y: 60 }]);
+    const boxes = state().nodes.map((n) => ({ ...n.position, ...nodeSize(n) }));
+    expect(boxes.filter((box, i) => boxes.some((other, j) => i !== j && overlaps(box, other)))).toEqual([]);
   });
 
   it("clears redo after a new edit", () => {

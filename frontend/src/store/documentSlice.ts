@@ -10,7 +10,6 @@ import type { CanvasDocument, XY } from "./document";
 import {
   copySelection,
   deleteSelected,
-  freeSpot,
   groupAround,
   makeNote,
   makePlug,
@@ -29,6 +28,7 @@ import {
 } from "./editing";
 import { toFlow, type DesignerNode, type PlugEdge } from "./flow";
 import { emptyHistory, record, redo, undo, type Coalesce, type History } from "./history";
+import { freeSpot, nodeSize, type Rect } from "./placement";
 
 export type DocumentSlice = {
   nodes: DesignerNode[];
@@ -49,8 +49,9 @@ export type DocumentSlice = {
   onNodesChange: (changes: NodeChange<DesignerNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<PlugEdge>[]) => void;
   connect: (connection: Connection) => boolean;
-  addSocketNode: (spec: SocketSpec, position: XY) => string | null;
-  addNote: (position: XY, text?: string) => string | null;
+  /** Adds at `position`, or at the nearest free spot (inside `view`, what is on screen, when it has room). */
+  addSocketNode: (spec: SocketSpec, position: XY, view?: Rect) => string | null;
+  addNote: (position: XY, text?: string, view?: Rect) => string | null;
   addGroup: (position: XY) => string | null;
   ungroup: () => void;
   moveNodes: (ids: string[], delta: XY) => void;
@@ -108,6 +109,12 @@ export function documentSlice(clock: () => number): StateCreator<DesignerState, 
       const history = record(state.history, current, clock(), coalesce);
       set({ ...next, history, revision: state.nextRevision, nextRevision: state.nextRevision + 1, dirty: true });
       return true;
+    }
+
+    /** Adds `node` at its position or the nearest free spot, selected alone; its id, or null. */
+    function addPlaced(node: DesignerNode, view: Rect | undefined): string | null {
+      const placed = { ...node, position: freeSpot(get().nodes, node.position, nodeSize(node), view), selected: true };
+      return commit((s) => ({ nodes: [...setSelected(s.nodes, false), placed] })) ? node.id : null;
     }
 
     function travel(step: typeof undo): void {
@@ -177,16 +184,14 @@ export function documentSlice(clock: () => number): StateCreator<DesignerState, 
         return commit((s) => ({ edges: [...setSelected(s.edges, false), makePlug(connection)] }));
       },
 
-      addSocketNode(spec, position) {
+      addSocketNode(spec, position, view) {
         const state = get();
-        const node = makeSocketNode(spec, freeSpot(state.nodes, position), socketNames(state.nodes), state.flow?.name);
-        const added = commit((s) => ({ nodes: [...setSelected(s.nodes, false), { ...node, selected: true }] }));
-        return added ? node.id : null;
+        const made = makeSocketNode(spec, position, socketNames(state.nodes), state.flow?.name);
+        return addPlaced(made, view);
       },
 
-      addNote(position, text = "") {
-        const node = makeNote(freeSpot(get().nodes, position), text);
-        return commit((s) => ({ nodes: [...setSelected(s.nodes, false), { ...node, selected: true }] })) ? node.id : null;
+      addNote(position, text = "", view) {
+        return addPlaced(makeNote(position, text), view);
       },
 
       addGroup(position) {

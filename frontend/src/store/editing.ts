@@ -26,13 +26,11 @@ import {
   type PlugEdge,
   type SocketFlowNode,
 } from "./flow";
+import { nodeSize } from "./placement";
 
 export type Graph = { nodes: DesignerNode[]; edges: PlugEdge[] };
 export type Clipboard = { nodes: DocNode[]; edges: DocEdge[] };
 export type SocketSpec = { processor: string; module: string; task: string; arguments: ArgumentSpec[]; socketName?: string };
-
-/** Sizes for nodes React Flow has not measured yet. */
-export const DEFAULT_NODE_SIZE = { width: 170, height: 90 };
 
 let idCounter = 0;
 export function newId(prefix: string): string {
@@ -49,15 +47,6 @@ export function socketNames(nodes: readonly DesignerNode[]): Set<string> {
   const names = new Set<string>();
   for (const node of nodes) if (node.type === "socket") names.add(node.data.socketName);
   return names;
-}
-
-/** `position`, moved down and right until no top-level node already starts there. */
-export function freeSpot(nodes: readonly DesignerNode[], position: XY): XY {
-  const step = 30;
-  let spot = position;
-  const taken = (p: XY) => nodes.some((node) => !node.parentId && Math.abs(node.position.x - p.x) < step / 2 && Math.abs(node.position.y - p.y) < step / 2);
-  for (let i = 0; i < 100 && taken(spot); i++) spot = { x: spot.x + step, y: spot.y + step };
-  return spot;
 }
 
 /** The name a function dropped on flow `flow`'s canvas gets: `<flow>.<function>`, so two flows
@@ -83,13 +72,6 @@ export function makeNote(position: XY, text = ""): NoteFlowNode {
   return toFlowNode({ id: newId("note"), type: "note", position, data: { text }, ...NOTE_SIZE }) as NoteFlowNode;
 }
 
-function sizeOf(node: DesignerNode): { width: number; height: number } {
-  return {
-    width: node.width ?? node.measured?.width ?? DEFAULT_NODE_SIZE.width,
-    height: node.height ?? node.measured?.height ?? DEFAULT_NODE_SIZE.height,
-  };
-}
-
 export function absolutePosition(node: DesignerNode, byId: ReadonlyMap<string, DesignerNode>): XY {
   const parent = node.parentId ? byId.get(node.parentId) : undefined;
   if (!parent) return node.position;
@@ -111,8 +93,8 @@ export function groupAround(graph: Graph, position: XY, label = "Group"): { grap
   const header = 28;
   const left = Math.min(...members.map((node) => node.position.x)) - pad;
   const top = Math.min(...members.map((node) => node.position.y)) - pad - header;
-  const right = Math.max(...members.map((node) => node.position.x + sizeOf(node).width)) + pad;
-  const bottom = Math.max(...members.map((node) => node.position.y + sizeOf(node).height)) + pad;
+  const right = Math.max(...members.map((node) => node.position.x + nodeSize(node).width)) + pad;
+  const bottom = Math.max(...members.map((node) => node.position.y + nodeSize(node).height)) + pad;
   const group = toFlowNode({
     id,
     type: "group",

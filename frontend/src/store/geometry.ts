@@ -54,3 +54,10 @@ export function socketHandles(data: Pick<SocketData, "arguments">): NodeHandle[]
     dot("error", "source", Position.Right, width - half, errorTop),
   ];
 }
+
+/**
+ * The box of a wire's label at zoom 1 (canvas.css .wire-label: a counts line, a fill bar and
+ * a rates line at 10 px, e.g. "3/5 ready · 1 in flight" over "1.2/s in · 0.8/s out · oldest
+ * 3 s"), drawn centred halfway along the wire. The layout keeps this much room between layers.
+ */
+export const WIRE_LABEL = { width: 180, height: 40 } as const;

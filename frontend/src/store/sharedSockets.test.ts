@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Flow, Socket } from "../api/types";
-import { describeHome } from "../canvas/socketHome";
+import { describeHome, sharedQueue } from "../canvas/socketHome";
 import { createDesignerStore } from "./designer";
 import { defaultSocketName } from "./editing";
 import { exportDocument, importDocument } from "./io";
@@ -44,5 +44,13 @@ describe("a shared socket node", () => {
     expect(await describeHome("s", lookup(made("id-first")))).toBe("lives in flow first");
     expect(await describeHome("s", lookup(made("")))).toBe("lives outside any flow");
     expect(await describeHome("s", lookup(null))).toMatch(/^not on the network yet/);
+  });
+
+  it("waits in the queue of the socket where it lives, asked again while it is not deployed", async () => {
+    let deployed: Socket | null = null;
+    const lookup = { socket: async () => deployed };
+    expect(await sharedQueue("s-queue", lookup)).toBe("");
+    deployed = { name: "s-queue", queue: "s-queue@3f2a91c7" } as Socket;
+    expect(await sharedQueue("s-queue", lookup)).toBe("s-queue@3f2a91c7");
   });
 });

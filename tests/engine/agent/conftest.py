@@ -1,10 +1,8 @@
-"""Real agents (``manage.py agent``) on this machine, each its own node, on a real broker;
-processors on the example repository for them to run. Helpers are in helpers.py."""
+"""Processors on the example repository for real agents to run (``start_agent``, in
+tests/fixtures/agents.py). Helpers are in helpers.py."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 
@@ -14,37 +12,8 @@ from apps.engine.mounting import processor_mount
 from apps.network.models import Queue
 from apps.processors.models import Processor, Socket, TrustedRepository
 from apps.processors.services import processor_create
-from tests.engine.agent.helpers import DOWN_AFTER, HEARTBEAT, TIMINGS, AgentProcess, agent_env
-from tests.fixtures.git import EXAMPLE_MODULE, ROOT
-
-
-@pytest.fixture
-def start_agent(broker_url, tmp_path, settings) -> Callable[..., AgentProcess]:
-    """Start ``manage.py agent --name NAME --cpus N`` (a unique name per test); stopped after."""
-    settings.AGENT_HEARTBEAT, settings.AGENT_DOWN_AFTER = HEARTBEAT, DOWN_AFTER
-    started: list[AgentProcess] = []
-    suffix = uuid.uuid4().hex[:6]
-
-    def start(name: str, cpus: int = 4, standby: int = 1, queues: bool = False) -> AgentProcess:
-        name = f"{name}-{suffix}"
-        log_path = tmp_path / f"agent-{name}.log"
-        env = agent_env(broker_url=broker_url, state_dir=tmp_path / "state")
-        env["AGENT_STANDBY"] = str(standby)
-        proc = subprocess.Popen(
-            [sys.executable, "manage.py", "agent", "--name", name, "--cpus", str(cpus),
-             *(["--queues"] if queues else [])],
-            cwd=ROOT, env=env,
-            stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        agent = AgentProcess(name=name, proc=proc, log_path=log_path)
-        started.append(agent)
-        return agent
-
-    yield start
-    for agent in started:  # all at once: none moves its work to another one stopping
-        agent.terminate()
-    for agent in started:
-        agent.stopped()
+from tests.engine.agent.helpers import TIMINGS
+from tests.fixtures.git import EXAMPLE_MODULE
 
 
 @pytest.fixture
