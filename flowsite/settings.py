@@ -157,12 +157,15 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 BROKER_URL = env_str("BROKER_URL", REDIS_URL)
 
-# Live events (apps/live): the publisher sends one batch per topic per tick, so a channel
-# holds a few messages, not one per event; a connection sends at most one frame per
-# LIVE_FRAME_MS carrying at most LIVE_FRAME_MAX events. What the layer still drops (a full
+# Live events (apps/live): the publisher blocks on the stream and sends what it read at once,
+# one batch per topic, with reads at least LIVE_TICK_MS apart under load (so a channel holds a
+# few messages, not one per event). A connection sends a frame (at most LIVE_FRAME_MAX events)
+# at once when idle; under load a process sends about LIVE_FRAMES_PER_SECOND frames, shared by
+# its busy connections, each waiting at most LIVE_FRAME_MS. What the layer still drops (a full
 # channel, an expired message) shows as a gap in the topic's totals and is reported.
 CHANNEL_LAYERS = channel_layers_setting(REDIS_URL, capacity=env_int("CHANNEL_CAPACITY", 10000), expiry=60)
 LIVE_FRAME_MS = env_int("LIVE_FRAME_MS", 100)
+LIVE_FRAMES_PER_SECOND = env_int("LIVE_FRAMES_PER_SECOND", 2000)
 # Seconds between re-checks of a live connection's subscriptions against the user's rights.
 LIVE_RIGHTS_RECHECK_SECONDS = env_float("LIVE_RIGHTS_RECHECK_SECONDS", 5.0)
 LIVE_FRAME_MAX = env_int("LIVE_FRAME_MAX", 500)
@@ -171,7 +174,7 @@ LIVE_PENDING_MAX = env_int("LIVE_PENDING_MAX", 50_000)
 # stream entries are read back for it, past that it is told to reload ("resync").
 LIVE_REPLAY_MAX = env_int("LIVE_REPLAY_MAX", 10_000)
 LIVE_READ_COUNT = env_int("LIVE_READ_COUNT", 500)
-LIVE_TICK_MS = env_int("LIVE_TICK_MS", 50)
+LIVE_TICK_MS = env_int("LIVE_TICK_MS", 10)
 LIVE_SNAPSHOT_SECONDS = env_int("LIVE_SNAPSHOT_SECONDS", 5)
 
 CELERY_BROKER_URL = BROKER_URL
@@ -311,6 +314,9 @@ CELERY_BEAT_SCHEDULE = {
 # seconds and computes arrival and completion rates over QUEUE_MONITOR_RATE_WINDOW seconds.
 QUEUE_MONITOR_RETENTION = env_int("QUEUE_MONITOR_RETENTION", 3600)
 QUEUE_MONITOR_RATE_WINDOW = env_int("QUEUE_MONITOR_RATE_WINDOW", 10)
+# Seconds the monitor keeps what it samples (sockets, plugs, their queues and processors)
+# without a control-channel message saying they changed (a queue's own edit sends none).
+QUEUE_MONITOR_TARGETS_TTL = env_float("QUEUE_MONITOR_TARGETS_TTL", 10.0)
 # The outbox sweeper (run by the queue monitor every SWEEP_SECONDS, see apps.engine.outbox)
 # sends again calls queued longer than SWEEP_GRACE_SECONDS whose message the broker lost,
 # at most SWEEP_BATCH a queue per sweep; a call lost more than SWEEP_MAX_RESENDS times fails.

@@ -20,12 +20,13 @@ An anonymous socket is closed with 4401. A malformed frame (not JSON, binary, to
 object, a field of the wrong type) gets an error frame and the socket stays open. Every
 LIVE_RIGHTS_RECHECK_SECONDS (5) the subscriptions are checked again: one whose right the user lost
 ends with an error frame and "unsubscribed", and a deactivated user's socket is closed with
-4403 after an error frame saying why.
+4403 after an error frame saying why. When Redis was unreachable or lost its data, every
+subscription gets a ``resync`` (apps.live.watch): events of that time never reached the stream.
+The process's connections share those checks and their counters' pushes (apps.live.connections).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from channels.db import database_sync_to_async
@@ -35,40 +36,43 @@ from django.conf import settings
 from apps.accounts.models import User
 from apps.live import counters
 from apps.live.access import Refused, subscription_resolve
-from apps.live.groups import CHANNEL_KINDS, group_name
+from apps.live.connections import local_connections
+from apps.live.groups import CHANNEL_KINDS
 from apps.live.outbox import Outbox
 from apps.live.pacing import Pacer
 from apps.live.publisher import SUBSCRIBERS_KEY
 from apps.live.replay import Replay, replay_read, stream_last
 from apps.live.streamids import stream_id
+from apps.live.watch import RedisLoss
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_DEACTIVATED = 4403
 MESSAGE_MAX_CHARS = 16384
 NOT_AN_OBJECT = 'A message is a JSON object with a "type".'
-# Channels forgets group members after the layer's group_expiry (a day): re-join well before.
-GROUP_REFRESH_SECONDS = 3600
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    # Batches come through the process's one channel (apps.live.connections), not this
+    # consumer's own through Channels' dispatch loop: that closes old database connections in
+    # a thread before every message, and ends the socket when Redis goes away.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.outbox = Outbox(frame_max=settings.LIVE_FRAME_MAX, pending_max=settings.LIVE_PENDING_MAX)
-        self.pacer = Pacer(self.outbox, self.send_json, interval=settings.LIVE_FRAME_MS / 1000)
-        self.refresher = asyncio.get_running_loop().create_task(self._groups_refresh())
-        self.rechecker = asyncio.get_running_loop().create_task(self._rights_recheck())
+        self.pacer = Pacer(self.outbox, self._send_text)
         await self.accept()
         await self.send_json({"type": "hello", "user": user.get_username(),
                               "frame_ms": settings.LIVE_FRAME_MS, "frame_max": settings.LIVE_FRAME_MAX})
+        local_connections().add(self)
 
     async def disconnect(self, code) -> None:
         if not hasattr(self, "outbox"):
             return
-        self.refresher.cancel()
-        self.rechecker.cancel()
+        local_connections().discard(self)
         for topic in self.outbox.topics:
             await self._leave(topic)
         await self.pacer.close()
@@ -90,6 +94,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._error(NOT_AN_OBJECT)
             return
         await self.receive_json(content)
+
+    async def _send_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
     async def _error(self, message: str, **fields) -> None:
         await self.send_json({"type": "error", "message": message, **fields})
@@ -138,7 +145,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         client = counters.redis_async()
         resume = await stream_last(client)  # read before joining: what follows comes live or replayed
         await client.hincrby(SUBSCRIBERS_KEY, topic, 1)
-        await self.channel_layer.group_add(group_name(topic), self.channel_name)
+        await local_connections().join(topic, self)
         seq, total = await counters.topic_position(topic)
         self.outbox.subscribe(topic, kinds=kinds, total=total, seq=seq)
         replay = Replay(events=[], last=resume)
@@ -168,45 +175,48 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
     async def _leave(self, topic: str) -> None:
-        await self.channel_layer.group_discard(group_name(topic), self.channel_name)
+        await local_connections().leave(topic, self)
         await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, -1)
 
-    async def _groups_refresh(self) -> None:
-        while True:
-            await asyncio.sleep(GROUP_REFRESH_SECONDS)
-            for topic in self.outbox.topics:
-                await self.channel_layer.group_add(group_name(topic), self.channel_name)
+    # --- what this process's connections do together (apps.live.connections) ----------
+    @property
+    def user_pk(self):
+        return self.scope["user"].pk
 
-    async def _rights_recheck(self) -> None:
-        while True:
-            await asyncio.sleep(settings.LIVE_RIGHTS_RECHECK_SECONDS)
-            if not self.outbox.topics:
-                continue
-            user, ended = await database_sync_to_async(self._subscriptions_lost)()
-            if user is None:
-                await self._error("Your account was deactivated: this connection is closed.")
-                await self.close(code=CLOSE_DEACTIVATED)
-                return
-            self.scope["user"] = user
-            for topic, reason in ended:
-                await self._leave(topic)
-                self.outbox.unsubscribe(topic)
-                await self._error(f"Subscription ended: {reason}", topic=topic)
-                await self.send_json({"type": "unsubscribed", "topic": topic})
+    @property
+    def topics(self) -> list[str]:
+        return self.outbox.topics
 
-    def _subscriptions_lost(self) -> tuple[User | None, list[tuple[str, str]]]:
-        """The user as the database has them now (None once deactivated or deleted), and the
-        subscribed topics they may no longer read, each with the reason."""
-        user = User.objects.filter(pk=self.scope["user"].pk, is_active=True).first()
+    def counters_taken(self):
+        return self.pacer.counters_taken()
+
+    def counters_returned(self, delta) -> None:
+        self.pacer.counters_returned(delta)
+
+    async def rights_rechecked(self, user: User | None, ended: list[tuple[str, str]]) -> None:
+        """End what the user may no longer read; close the socket of a deactivated user."""
         if user is None:
-            return None, []
-        ended = []
-        for topic in list(self.outbox.topics):
-            try:
-                subscription_resolve(user=user, topic=topic)
-            except Refused as refusal:
-                ended.append((topic, str(refusal)))
-        return user, ended
+            await self._error("Your account was deactivated: this connection is closed.")
+            await self.close(code=CLOSE_DEACTIVATED)
+            return
+        self.scope["user"] = user
+        for topic, reason in ended:
+            if not self.outbox.subscribed(topic):
+                continue  # unsubscribed meanwhile
+            await self._leave(topic)
+            self.outbox.unsubscribe(topic)
+            await self._error(f"Subscription ended: {reason}", topic=topic)
+            await self.send_json({"type": "unsubscribed", "topic": topic})
+
+    async def redis_lost(self, loss: RedisLoss) -> None:
+        """Events may have been lost in Redis: every subscription reloads from the API. When
+        Redis lost its data, the subscriber counts are made again first (and the process's
+        groups, apps.live.connections)."""
+        for topic in self.outbox.topics:
+            if loss.emptied:
+                await counters.redis_async().hincrby(SUBSCRIBERS_KEY, topic, 1)
+            self.outbox.counters["resyncs"] += 1
+            await self.send_json({"type": "resync", "topic": topic, "message": loss.message})
 
     async def ping(self, content: dict) -> None:
         await self.send_json({"type": "pong"})
@@ -216,7 +226,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         totals = await counters.stats_read_async()
         await self.send_json({"type": "stats", "connection": self.outbox.stats(), "totals": totals})
 
-    async def live_batch(self, message: dict) -> None:
+    def batch_received(self, message: dict) -> None:
         """One topic's batch from the publisher; framed by the pacer."""
         self.outbox.add_batch(topic=message["topic"], seq=message["seq"], total=message["total"],
                               events=message["events"])

@@ -25,7 +25,7 @@ from typing import Any
 from apps.live.streamids import id_key, stream_id
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     topic: str
     seq: int

@@ -1,11 +1,14 @@
-"""The live publisher: reads the event stream and fans each tick out to Channels groups.
+"""The live publisher: reads the event stream and fans each read out to Channels groups.
 
-One tick: read up to ``read_count`` entries with XREADGROUP (consumer group ``live``), group
-them by topic (``groups.event_topics``), send ONE ``live.batch`` message per subscribed topic
-(with the topic's ``seq`` and ``total`` from counters.topic_key), then XACK. An entry is
-acknowledged only after its batches were sent, so a publisher killed mid-tick sends them
-again when it restarts (same ``sid``: connections drop the repeat). Entries the stream
-trimmed before they were read are counted as ``trimmed`` and logged, never passed silently.
+It blocks on the stream (XREADGROUP BLOCK, consumer group ``live``), so an event is sent as
+soon as it is appended: the leading edge. Under load it coalesces: a publish is followed by
+at most ``tick_ms`` of gathering before the next, so a burst leaves as few large batches.
+One publish (``tick``): group the entries read by topic (``groups.event_topics``), send ONE
+``live.batch`` message per subscribed topic (with the topic's ``seq`` and ``total`` from
+counters.topic_key), then XACK. An entry is acknowledged only after its batches were sent,
+so a publisher killed mid-publish sends them again when it restarts (same ``sid``:
+connections drop the repeat). Entries the stream trimmed before they were read are counted
+as ``trimmed`` and logged, never passed silently.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from redis.exceptions import ResponseError
 
 from apps.engine.events import STREAM_KEY
 from apps.live import counters
-from apps.live.directory import Directory, call_logs
+from apps.live.directory import Directory, call_logs, kept_connection
 from apps.live.groups import event_topics, group_name
 from apps.live.snapshots import SNAPSHOTS, snapshot_batches
 from apps.live.streamids import id_key
@@ -38,6 +41,8 @@ logger = logging.getLogger(__name__)
 GROUP = "live"
 SUBSCRIBERS_KEY = counters.PREFIX + "subscribers"
 FINAL_EVENTS = ("postrun", "failure")
+# The longest one blocking read waits for the stream (a stop or a snapshot is seen this soon).
+READ_BLOCK_MS = 500
 
 
 @dataclass
@@ -46,7 +51,7 @@ class Publisher:
     stream: str = STREAM_KEY
     consumer: str = field(default_factory=lambda: f"publisher-{socket.gethostname()}")
     read_count: int = 500
-    tick_ms: int = 50
+    tick_ms: int = 10  # under load: the least time between two publishes (0: none)
     claim_idle_ms: int = 60_000
     directory: Directory = field(default_factory=Directory)
     layer: Any = field(default_factory=get_channel_layer)
@@ -82,13 +87,15 @@ async def trimmed_unread(pub: Publisher) -> int:
     return max(0, int(info["entries-added"]) - int(group.get("entries-read") or 0) - int(info["length"]))
 
 
-async def entries_read(pub: Publisher, *, pending: bool = False) -> list[tuple[str, dict[str, str]]]:
-    """New entries (blocking up to one tick), or this consumer's unacknowledged ones."""
+async def entries_read(pub: Publisher, *, pending: bool = False,
+                       block_ms: int = READ_BLOCK_MS) -> list[tuple[str, dict[str, str]]]:
+    """New entries (blocking up to ``block_ms`` for the first), or this consumer's
+    unacknowledged ones."""
     # redis-py types the reply for RESP2 and RESP3 at once (a list or a dict); on our RESP2
     # connection XREADGROUP answers [[stream, [(id, fields), ...]], ...], or None after block.
     reply: Any = await pub.client.xreadgroup(
         GROUP, pub.consumer, {pub.stream: "0" if pending else ">"}, count=pub.read_count,
-        block=None if pending else pub.tick_ms,
+        block=None if pending else max(1, block_ms),
     )
     return [entry for _stream, entries in reply or [] for entry in entries]
 
@@ -117,9 +124,12 @@ def events_decode(entries: list[tuple[str, dict[str, str]]]) -> list[dict[str, A
     return events
 
 
-def batches_build(events: list[dict[str, Any]], directory: Directory) -> dict[str, list[dict[str, Any]]]:
+Batches = defaultdict[str, list[dict[str, Any]]]
+
+
+def batches_build(events: list[dict[str, Any]], directory: Directory) -> Batches:
     """topic -> its events, in stream order. Call events gain their socket's ``queue``."""
-    batches: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    batches: Batches = defaultdict(list)
     for event in events:
         queue = directory.queues.get(event.get("socket") or "")
         if queue and event.get("kind") in ("call", "log"):
@@ -136,47 +146,84 @@ async def subscribed_topics(pub: Publisher, topics: list[str]) -> set[str]:
     return {topic for topic, count in zip(topics, counts) if count and int(count) > 0}
 
 
+# The topics of one publish that have subscribers, each given its next seq and total, in
+# one round trip. KEYS: the subscribers hash, then each topic's counters; ARGV: the ttl,
+# then per topic its name and its count of events. Answers seq and total per topic (0 and 0
+# for a topic nobody listens to: it is not sent, and its counters do not move).
+_POSITIONS = """
+local out = {}
+for i = 2, #KEYS do
+  local topic, count = ARGV[2 * i - 2], tonumber(ARGV[2 * i - 1])
+  if tonumber(redis.call('HGET', KEYS[1], topic) or '0') > 0 then
+    out[#out + 1] = redis.call('HINCRBY', KEYS[i], 'seq', 1)
+    out[#out + 1] = redis.call('HINCRBY', KEYS[i], 'total', count)
+    redis.call('EXPIRE', KEYS[i], ARGV[1])
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  end
+end
+return out
+"""
+
+
 async def batches_send(pub: Publisher, batches: dict[str, list[dict[str, Any]]]) -> int:
     """One ``live.batch`` per subscribed topic; returns the events sent (summed over topics)."""
-    wanted = await subscribed_topics(pub, list(batches))
-    topics = [topic for topic in batches if topic in wanted]
+    topics = list(batches)
     if not topics:
         return 0
-    pipe = pub.client.pipeline(transaction=True)
-    for topic in topics:
-        pipe.hincrby(counters.topic_key(topic), "seq", 1)
-        pipe.hincrby(counters.topic_key(topic), "total", len(batches[topic]))
-        pipe.expire(counters.topic_key(topic), counters.TOPIC_TTL)
-    replies = await pipe.execute()
-    sent = 0
+    args = [counters.TOPIC_TTL, *(value for topic in topics for value in (topic, len(batches[topic])))]
+    replies = await pub.client.eval(_POSITIONS, 1 + len(topics), SUBSCRIBERS_KEY,
+                                    *[counters.topic_key(topic) for topic in topics], *args)
+    sent = batches_sent = 0
     for index, topic in enumerate(topics):
-        seq, total = replies[3 * index], replies[3 * index + 1]
+        seq, total = int(replies[2 * index]), int(replies[2 * index + 1])
+        if not seq:
+            continue
         message = {"type": "live.batch", "topic": topic, "seq": seq, "total": total, "events": batches[topic]}
         await pub.layer.group_send(group_name(topic), message)
-        sent += len(batches[topic])
-    await counters.counters_add({"batches": len(topics), "sent": sent})
+        sent, batches_sent = sent + len(batches[topic]), batches_sent + 1
+    if batches_sent:
+        await counters.counters_add({"batches": batches_sent, "sent": sent})
     return sent
 
 
-async def log_events(_pub: Publisher | None, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def log_events(pub: Publisher | None, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A ``log`` event for each call that ended with captured output (for ``--channel log``)."""
     ended = {e["call"]: e for e in events if e.get("kind") == "call" and e.get("event") in FINAL_EVENTS}
     if not ended:
         return []
-    logs = await database_sync_to_async(call_logs)(list(ended))
+    read = kept_connection if pub is not None else database_sync_to_async
+    logs = await read(call_logs)(list(ended))
     keep = ("call", "run", "socket", "processor", "name", "state", "queue")
     return [dict({k: ended[call][k] for k in keep if k in ended[call]}, kind="log", log=text,
                  sid=f"{ended[call]['sid']}-log") for call, text in logs.items()]
 
 
+def _log_topics(event: dict[str, Any], directory: Directory) -> list[str]:
+    """Where the log event of a finished call would go (not ``calls:all``)."""
+    return event_topics({**event, "kind": "log"}, queue=directory.queues.get(event.get("socket") or ""),
+                        flows=directory.flows.get(event.get("processor") or "", ()))
+
+
 async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int:
-    """Publish and acknowledge one read; returns how many entries it handled."""
+    """Publish and acknowledge one read; returns how many entries it handled. The calls'
+    logs are read only for calls whose log event someone listens to: no database on the way
+    of events nobody reads logs of (``calls:all`` carries no log events)."""
     if not entries:
         return 0
     events = events_decode(entries)
-    await database_sync_to_async(pub.directory.refresh_if_stale)(events)
-    events += await log_events(pub, events)
-    await batches_send(pub, batches_build(events, pub.directory))
+    if pub.directory.stale(events):  # the database only when due: not a thread hop per read
+        await kept_connection(pub.directory.refresh)()
+    batches = batches_build(events, pub.directory)
+    ended = [e for e in events if e.get("kind") == "call" and e.get("event") in FINAL_EVENTS]
+    if ended:
+        log_topics = {id(e): _log_topics(e, pub.directory) for e in ended}
+        wanted = await subscribed_topics(pub, sorted(set().union(*log_topics.values())))
+        logs = await log_events(pub, [e for e in ended if wanted.intersection(log_topics[id(e)])])
+        for topic, more in batches_build(logs, pub.directory).items():
+            batches[topic].extend(more)
+    await batches_send(pub, batches)
     acked = await pub.client.xack(pub.stream, GROUP, *[sid for sid, _ in entries])
     trimmed = sum(1 for _sid, fields in entries if fields is None)
     await counters.counters_add({"read": len(entries), "acked": acked, "trimmed": trimmed})
@@ -186,7 +233,7 @@ async def tick(pub: Publisher, entries: list[tuple[str, dict[str, str]]]) -> int
 async def snapshots_send(pub: Publisher) -> None:
     wanted = await subscribed_topics(pub, list(SNAPSHOTS))
     if wanted:
-        await batches_send(pub, await database_sync_to_async(snapshot_batches)(wanted))
+        await batches_send(pub, await kept_connection(snapshot_batches)(wanted))
 
 
 async def recover(pub: Publisher) -> int:
@@ -233,16 +280,20 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
 
 
 async def _loop(pub: Publisher, stop: asyncio.Event, snapshot_seconds: float) -> None:
-    """At most one read per tick unless the stream is behind."""
+    """Block on the stream and publish each read at once; after a publish, gather for the
+    rest of ``tick_ms`` before reading again, so under load reads are at least that far apart
+    (a lone event after a quiet spell still goes at once)."""
     next_snapshot = 0.0
     while not stop.is_set():
-        started = time.monotonic()
-        if snapshot_seconds and started >= next_snapshot:
+        now = time.monotonic()
+        if snapshot_seconds and now >= next_snapshot:
             await snapshots_send(pub)
-            next_snapshot = started + snapshot_seconds
-        handled = await tick(pub, await entries_read(pub))
-        if handled < pub.read_count:
-            # Caught up: let events gather for the rest of the tick, so bursts coalesce.
+            next_snapshot = now + snapshot_seconds
+        until_snapshot = (next_snapshot - now) * 1000 if snapshot_seconds else READ_BLOCK_MS
+        entries = await entries_read(pub, block_ms=int(min(READ_BLOCK_MS, until_snapshot)))
+        started = time.monotonic()
+        handled = await tick(pub, entries)
+        if 0 < handled < pub.read_count and pub.tick_ms:
             remaining = pub.tick_ms / 1000 - (time.monotonic() - started)
             if remaining > 0:
                 await _wait(stop, remaining)

@@ -41,9 +41,11 @@ def control_publish_on_commit(message: dict[str, Any]) -> None:
     transaction.on_commit(lambda: control_publish(message))
 
 
-def control_subscribe() -> redis.client.PubSub:
-    """A subscription of its own (pub/sub holds a connection); the caller closes it."""
-    pubsub = redis.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=True)
+def control_subscribe(*, confirmations: bool = False) -> redis.client.PubSub:
+    """A subscription of its own (pub/sub holds a connection); the caller closes it. With
+    ``confirmations`` the subscribe confirmation is a message too, so ``get_message`` answers
+    None only when nothing is left to read (a non-blocking drain can stop there)."""
+    pubsub = redis.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=not confirmations)
     pubsub.subscribe(CONTROL_CHANNEL)
     return pubsub
 

@@ -123,6 +123,9 @@ def _secret_rights_check(*, processor: Processor, by, fields: dict[str, Any]) ->
 # Changing one of these re-places a running processor at once (a new plain concurrency
 # waits for a restart, as it always did).
 SCALE_FIELDS = ("min_concurrency", "max_concurrency", "scale_to_zero")
+# What the scaler decides on besides SCALE_FIELDS: a change is announced on the control
+# channel, so the queue monitor reads the row again at once rather than after its TTL.
+SCALER_READS = (*SCALE_FIELDS, "drain_seconds", "concurrency", "enabled", "hostname", "network")
 
 
 def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Processor:
@@ -147,6 +150,8 @@ def processor_update(*, processor: Processor, by, fields: dict[str, Any]) -> Pro
             processor_sockets_fit_check(processor=processor)
         if any(name in fields for name in SCALE_FIELDS):
             _bounds_apply(processor=processor)
+        if any(name in fields for name in SCALER_READS):
+            control_publish_on_commit({"processor": str(processor.pk), "updated": sorted(fields)})
     return processor
 
 

@@ -153,6 +153,39 @@ def test_a_finished_call_with_output_also_gives_a_log_event(live_redis):
     run_async(scenario)
 
 
+def test_logs_are_read_only_for_calls_whose_log_someone_listens_to(live_redis, monkeypatch):
+    from apps.live import publisher as module
+
+    asked: list[list[str]] = []
+    monkeypatch.setattr(module, "call_logs", lambda ids: asked.append(ids) or {})
+
+    async def scenario():
+        pub = publisher()
+        await group_ensure(pub)
+        await listen("calls:all")  # carries no log events
+        stream_add(live_redis, [call_payload(call="c1", processor="other")])
+        await tick(pub, await entries_read(pub))
+        assert asked == [], "nobody listens to c1's log: no database read"
+        await listen("processor:proc")
+        stream_add(live_redis, [call_payload(call="c2"), call_payload(call="c3", processor="other")])
+        await tick(pub, await entries_read(pub))
+        assert asked == [["c2"]]
+
+    run_async(scenario)
+
+
+def test_an_event_naming_no_real_call_is_published_and_does_not_stop_the_publisher(live_redis):
+    async def scenario():
+        pub = publisher()
+        await group_ensure(pub)
+        channel = await listen("calls:all")
+        stream_add(live_redis, [call_payload(call="not-a-call-id", event="postrun")])
+        assert await tick(pub, await entries_read(pub)) == 1
+        assert [e["call"] for e in (await get_channel_layer().receive(channel))["events"]] == ["not-a-call-id"]
+
+    run_async(scenario)
+
+
 async def group_exists(client) -> None:
     """Wait until the publisher (another task) has made its consumer group."""
     for _ in range(500):

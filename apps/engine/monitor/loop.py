@@ -27,7 +27,6 @@ from apps.engine.monitor.sampling import (
     QueueSample,
     sample,
     scope_of,
-    targets_load,
 )
 from apps.engine.monitor.services import (
     queuelog_prune,
@@ -35,6 +34,7 @@ from apps.engine.monitor.services import (
     samples_changed,
     samples_publish,
 )
+from apps.engine.monitor.topology import ControlWatch, TargetCache
 from apps.engine.outbox import calls_sweep
 from apps.engine.scaling.decide import Decision
 from apps.engine.scaling.tick import Scaler, scaler_from_settings
@@ -84,10 +84,14 @@ class Monitor:
     last_full: float = float("-inf")
     last_sweep: float = float("-inf")
     scaler: Scaler | None = None  # None: sample only
+    targets: TargetCache = field(default_factory=TargetCache)  # kept between ticks when given a ttl
+    watch: ControlWatch | None = None  # None: nothing kept is trusted between ticks
 
     def tick(self, *, now: datetime | None = None) -> TickResult:
         now = now or timezone.now()
-        targets = targets_load(scopes={scope_of(self.network_id)} if self.network_id else None)
+        spoke = self.watch.changed() if self.watch is not None else True
+        targets = self.targets.targets(scopes={scope_of(self.network_id)} if self.network_id else None,
+                                       changed=spoke)
         scopes = {scope_of(self.network_id)} if self.network_id else {t.scope for t in targets} | {DEFAULT_SCOPE}
         self.held = self.election.hold(scopes)
         result = TickResult(held=set(self.held))
@@ -100,7 +104,7 @@ class Monitor:
             samples_publish(samples=changed, at=now)
             result.published = len(changed)
             if self.scaler is not None:
-                result.scaled = self.scaler.tick(samples, now=now)
+                result.scaled = self.scaler.tick(samples, now=now, changed=spoke)
             if time.monotonic() - self.last_sweep >= settings.SWEEP_SECONDS:
                 self.last_sweep = time.monotonic()
                 result.resent = calls_sweep(depths=sweep_depths(samples), now=now).resent
@@ -131,7 +135,11 @@ class Monitor:
         return [s for s in samples if s.target.queue_id in rows]
 
     def reset(self) -> None:
-        """Forget the broker connection after an error (the next tick opens a new one)."""
+        """Forget the broker connection after an error (the next tick opens a new one), and
+        the targets (a database error may have come from a change they missed)."""
+        self.targets.forget()
+        if self.watch is not None:
+            self.watch.close()
         if self.counter is not None:
             try:
                 self.counter.close()
@@ -157,7 +165,8 @@ def monitor_from_settings(*, interval: float, network_id: str | None = None) -> 
     election = Election(client=redis.Redis.from_url(settings.REDIS_URL), ttl_ms=int(max(1.5, 3 * interval) * 1000))
     return Monitor(broker_url=settings.CELERY_BROKER_URL, election=election, network_id=network_id,
                    retention=settings.QUEUE_MONITOR_RETENTION,
-                   history=History(window=settings.QUEUE_MONITOR_RATE_WINDOW), scaler=scaler_from_settings())
+                   history=History(window=settings.QUEUE_MONITOR_RATE_WINDOW), scaler=scaler_from_settings(),
+                   targets=TargetCache(ttl=settings.QUEUE_MONITOR_TARGETS_TTL), watch=ControlWatch())
 
 
 def run(monitor: Monitor, *, interval: float, should_stop: Callable[[], bool]) -> None:

@@ -36,7 +36,8 @@ def queuelog_write(*, samples: list[QueueSample], at: datetime) -> int:
     if not samples:
         return 0
     created = connection.ops.adapt_datetimefield_value(at)
-    rows = [(_db_id(s.target.queue_id), _db_id(s.target.processor_id), s.name, created, s.ready, s.inflight,
+    db_id = _db_id if not connection.features.has_native_uuid_field else _same  # asked once, not per value
+    rows = [(db_id(s.target.queue_id), db_id(s.target.processor_id), s.name, created, s.ready, s.inflight,
              s.consumers, s.arrival_rate, s.completion_rate, s.oldest_age, s.state, s.joined) for s in samples]
     table = connection.ops.quote_name(QueueLog._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in QUEUELOG_COLUMNS)
@@ -50,10 +51,12 @@ def queuelog_write(*, samples: list[QueueSample], at: datetime) -> int:
 
 
 def _db_id(value):
-    """A uuid key as this database stores it (PostgreSQL: uuid; SQLite: 32 hex digits)."""
-    if value is None or connection.features.has_native_uuid_field:
-        return value
-    return value.hex
+    """A uuid key as SQLite stores it (32 hex digits); PostgreSQL takes the uuid (``_same``)."""
+    return None if value is None else value.hex
+
+
+def _same(value):
+    return value
 
 
 def queuelog_prune(*, retention: float, now: datetime | None = None) -> int:

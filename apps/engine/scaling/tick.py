@@ -4,6 +4,7 @@ processor whose queues it sampled, and the change applied when there is one."""
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,26 +51,53 @@ SCALER_FIELDS = ("name", "enabled", "requested_status", "concurrency", "min_conc
 
 
 @dataclass
+class Rows:
+    """The processor rows and cpus a tick decides on, kept for ``ttl`` seconds while the
+    control channel is silent (apps.engine.monitor.topology): a processor's status, bounds,
+    placement and a node going up or down each send a message."""
+
+    ttl: float = 0.0  # 0: read every tick
+    processors: list[Processor] = field(default_factory=list)
+    cpus: CpuSnapshot | None = None
+    ids: frozenset[str] = frozenset()
+    read: float = float("-inf")
+
+    def fresh(self, ids: frozenset[str], *, changed: bool) -> tuple[list[Processor], CpuSnapshot | None]:
+        if changed or ids != self.ids or time.monotonic() - self.read >= self.ttl:
+            self.processors = [p for p in Processor.objects.filter(pk__in=list(ids)).only(*SCALER_FIELDS)
+                               if scalable(p)]
+            self.cpus = cpu_snapshot() if self.processors else None
+            self.ids, self.read = ids, time.monotonic()
+        return self.processors, self.cpus
+
+    def forget(self) -> None:
+        self.read = float("-inf")
+
+
+@dataclass
 class Scaler:
     policy: Policy = field(default_factory=Policy)
     states: dict[str, ScalerState] = field(default_factory=dict)
+    rows: Rows = field(default_factory=Rows)
 
-    def tick(self, samples: list[QueueSample], *, now: datetime) -> dict[str, Decision]:
+    def tick(self, samples: list[QueueSample], *, now: datetime, changed: bool = True) -> dict[str, Decision]:
         """Decide for every processor of ``samples`` (paused queues excepted); apply and
-        return the changes, by processor name."""
+        return the changes, by processor name. ``changed``: the control channel spoke since
+        the last tick (the rows kept are read again)."""
         grouped: dict[str, list[QueueSample]] = defaultdict(list)
         for sample in samples:
             if not sample.target.paused:
                 grouped[str(sample.target.processor_id)].append(sample)
-        processors = [p for p in Processor.objects.filter(pk__in=list(grouped)).only(*SCALER_FIELDS) if scalable(p)]
+        processors, cpus = self.rows.fresh(frozenset(grouped), changed=changed)
         for stale in set(self.states) - {str(p.pk) for p in processors}:
             del self.states[stale]
         changes = {}
-        cpus = cpu_snapshot() if processors else None
         for processor in processors:
             decision = self._decide(processor, load_of(grouped[str(processor.pk)], at=now.timestamp()), cpus)
             if decision is not None and self._apply(processor, decision):
                 changes[processor.name] = decision
+        if changes:
+            self.rows.forget()  # what it just wrote, and the cpus it took, are read next tick
         return changes
 
     def _decide(self, processor: Processor, load: Load, cpus: CpuSnapshot | None) -> Decision | None:
@@ -94,4 +122,5 @@ class Scaler:
 
 
 def scaler_from_settings() -> Scaler:
-    return Scaler(policy=Policy(window=settings.SCALER_WINDOW, hold=settings.SCALER_HOLD))
+    return Scaler(policy=Policy(window=settings.SCALER_WINDOW, hold=settings.SCALER_HOLD),
+                  rows=Rows(ttl=settings.QUEUE_MONITOR_TARGETS_TTL))

@@ -9,9 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+import redis
+from django.conf import settings
 from kombu import Connection
 
 from apps.engine.message_headers import publish_headers
+from apps.engine.monitor.election import Election
+from apps.engine.monitor.loop import Monitor
 from apps.engine.monitor.sampling import Target, targets_load
 from apps.engine.queues import TASK_NAME, kombu_queue, socket_queue_name
 from apps.processors.models import Socket
@@ -77,3 +81,28 @@ def broker_queue(broker_url) -> Iterator[BrokerQueue]:
     queue = BrokerQueue(url=broker_url, socket=socket)
     yield queue
     queue.close()
+
+
+@pytest.fixture
+def key_prefix():
+    """Lock keys of this test only (other monitors may run on the same Redis)."""
+    prefix = f"test-monitor-{uuid.uuid4().hex}:"
+    yield prefix
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def make_monitor(broker_url, key_prefix):
+    made: list[Monitor] = []
+
+    def make(ttl_ms: int = 5000, **kw) -> Monitor:
+        election = Election(client=redis.Redis.from_url(settings.REDIS_URL), ttl_ms=ttl_ms, key_prefix=key_prefix)
+        monitor = Monitor(broker_url=broker_url, election=election, **kw)
+        made.append(monitor)
+        return monitor
+
+    yield make
+    for monitor in made:
+        monitor.stop()

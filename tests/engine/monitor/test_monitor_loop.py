@@ -7,13 +7,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
-import redis
-from django.conf import settings
 from django.utils import timezone
 
 from apps.engine.monitor import services
-from apps.engine.monitor.election import Election
-from apps.engine.monitor.loop import Monitor
 from apps.engine.monitor.sampling import DEFAULT_SCOPE
 from apps.live.groups import event_topics
 from apps.network.models import Network, Queue, QueueLog
@@ -21,31 +17,6 @@ from tests.factories import make_queue
 from tests.fixtures.engine import wait_for
 
 pytestmark = [pytest.mark.broker]
-
-
-@pytest.fixture
-def key_prefix():
-    """Lock keys of this test only (other monitors may run on the same Redis)."""
-    prefix = f"test-monitor-{uuid.uuid4().hex}:"
-    yield prefix
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-
-
-@pytest.fixture
-def make_monitor(broker_url, key_prefix):
-    made: list[Monitor] = []
-
-    def make(ttl_ms: int = 5000, **kw) -> Monitor:
-        election = Election(client=redis.Redis.from_url(settings.REDIS_URL), ttl_ms=ttl_ms, key_prefix=key_prefix)
-        monitor = Monitor(broker_url=broker_url, election=election, **kw)
-        made.append(monitor)
-        return monitor
-
-    yield make
-    for monitor in made:
-        monitor.stop()
 
 
 def samples_of(broker_queue):

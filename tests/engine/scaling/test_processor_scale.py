@@ -4,9 +4,12 @@ re-places it until the first message wakes it."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.models import Log, Status
@@ -14,10 +17,11 @@ from apps.engine.agent.failover import placements_repair
 from apps.engine.monitor.sampling import QueueSample, Target
 from apps.engine.scaling import services
 from apps.engine.scaling.decide import Policy
-from apps.engine.scaling.tick import Scaler
+from apps.engine.scaling.tick import Rows, Scaler
 from apps.network.models import Agent, Node
+from apps.network.notify import control_decode, control_subscribe
 from apps.processors.models import Processor
-from apps.processors.services import processor_request_action
+from apps.processors.services import processor_request_action, processor_update
 from tests.factories import make_processor, make_queue
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +94,36 @@ def test_scaled_to_zero_nothing_is_placed_until_a_message_wakes_it(events):
     assert Processor.objects.get(pk=processor.pk).status != Status.STOPPED
     changes = scaler.tick([sample_of(processor, ready=1)], now=start + timedelta(seconds=7))
     assert changes[processor.name].to == 1 and placed(processor) == {"s1": 1}
+
+
+def test_the_scaler_reads_its_rows_again_only_when_told_and_a_new_bound_applies_at_once(
+        events, django_capture_on_commit_callbacks):
+    make_node("s3", cpus=8)
+    processor = make_processor(concurrency=1, min_concurrency=1, max_concurrency=2)
+    processor_request_action(processor=processor, by=None, action="start")
+    scaler = Scaler(policy=Policy(window=1, hold=1, up_settle=1), rows=Rows(ttl=3600))
+    busy = [sample_of(processor, ready=50, inflight=1)]
+    start = timezone.now()
+    assert scaler.tick(busy, now=start)[processor.name].to == 2
+    scaler.tick(busy, now=start + timedelta(seconds=1), changed=False)  # reads what it just wrote
+    with CaptureQueriesContext(connection) as quiet:
+        scaler.tick(busy, now=start + timedelta(seconds=2), changed=False)
+    assert not [q["sql"] for q in quiet if Processor._meta.db_table in q["sql"]], "nothing said: rows kept"
+    subscription = control_subscribe()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            processor_update(processor=Processor.objects.get(pk=processor.pk), by=None,
+                             fields={"max_concurrency": 5})
+        told = control_messages(subscription)
+    finally:
+        subscription.close()
+    assert {"processor": str(processor.pk), "updated": ["max_concurrency"]} in told
+    assert scaler.tick(busy, now=start + timedelta(seconds=5), changed=True)[processor.name].to == 5
+
+
+def control_messages(subscription, seconds: float = 5) -> list[dict]:
+    messages, deadline = [], time.monotonic() + seconds
+    while not messages and time.monotonic() < deadline:
+        while (message := subscription.get_message(timeout=0.2)) is not None:
+            messages.append(control_decode(message))
+    return messages
