@@ -159,6 +159,10 @@ class Task(BaseModel):
     docstring = models.TextField(blank=True, default="")
     accepts_plugs = models.BooleanField(default=False)
     accepts_output = models.BooleanField(default=False)
+    returns = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="The function's return annotation as written; empty: unannotated (Any). Types its result "
+                  "output on the canvas (apps.processors.wire_types).")
 
     class Meta(BaseModel.Meta):
         db_table = "task"

@@ -94,7 +94,7 @@ class TaskSerializer(PlatformSerializer):
         model = Task
         fields = [
             *BASE_FIELDS, "processor", "module", "gitrepo", "mixin", "source", "code", "docstring",
-            "accepts_plugs", "accepts_output",
+            "accepts_plugs", "accepts_output", "returns",
         ]
         read_only_fields = BASE_READ_ONLY
 
