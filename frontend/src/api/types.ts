@@ -51,6 +51,8 @@ export type Task = {
   docstring: string;
   accepts_plugs: boolean;
   accepts_output: boolean;
+  /** The return annotation as written; empty: unannotated. */
+  returns: string;
 };
 
 export type ArgumentKind =

@@ -28,6 +28,10 @@ export type SocketData = {
   task: string;
   socketName: string;
   arguments: ArgumentSpec[];
+  /** The result output's annotation: the function's return annotation; absent when it has none
+   * or may send any value through `plugs` (both untyped, Any). Wires are checked against it
+   * (store/wireTypes.ts); the server checks a deploy against the mounted function instead. */
+  returns?: string;
   settings: SocketSettings;
   /** Reuse the existing socket of that name (another flow's, or made outside any flow) as it
    * is: the deploy neither creates nor changes it. Absent: this flow's own socket. */

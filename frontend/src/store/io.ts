@@ -128,6 +128,7 @@ function readNode(c: Checker, value: unknown, path: string): DocNode | null {
           task: c.string(data.task, `${path}.data.task`, { required: true }),
           socketName: c.string(data.socketName, `${path}.data.socketName`, { required: true }),
           arguments: readArguments(c, data.arguments ?? [], `${path}.data.arguments`),
+          ...(typeof data.returns === "string" && data.returns ? { returns: data.returns } : {}),
           settings: readSettings(c, data.settings, `${path}.data.settings`),
           ...(data.shared === true ? { shared: true } : {}),
         },
