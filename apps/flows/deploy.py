@@ -110,8 +110,11 @@ def _flow_queue(name: str, *, flow_key: str) -> Queue | None:
 def _socket_fields(data: dict, settings: dict, processor: Processor, current: Socket | None) -> dict:
     fields = {"processor": processor, "task": data.get("task"),
               "interval": settings.get("interval") or None, "cron": settings.get("cron") or ""}
-    if fields["interval"] or fields["cron"]:
-        fields["schedule_type"] = "INTERVAL" if fields["interval"] else "CRON"
+    # A schedule on the canvas fires once deployed (the interval wins when both are set);
+    # none there removes the socket's.
+    fields["schedule_type"] = "INTERVAL" if fields["interval"] else "CRON" if fields["cron"] else ""
+    fields["scheduled"] = bool(fields["schedule_type"])
+    fields.update({key: settings[key] for key in ("missed_policy", "missed_max") if settings.get(key) is not None})
     if current is not None and current.task.name == fields["task"]:
         fields.pop("task")
     return fields

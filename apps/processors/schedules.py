@@ -25,7 +25,8 @@ CRON_HELP = "Use five fields: minute hour day-of-month month day-of-week, in UTC
 
 # What a scheduled socket runs, with what input, and whether it fires: changing one of
 # these on a socket that has a schedule starts tasks, so it needs RUN_TASK.
-SCHEDULE_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "data", "task", "processor", "enabled")
+SCHEDULE_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "data", "task", "processor", "enabled",
+                   "missed_policy", "missed_max")
 # What decides the slots: a change restarts the schedule's clock (the old slots are not owed).
 CLOCK_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "enabled")
 
@@ -44,13 +45,16 @@ def schedule_check(*, schedule_type: str, cron: str, interval: int | None) -> No
     """Raise BadRequest naming what is wrong with a schedule (nothing when it has none)."""
     if schedule_type == ScheduleType.CRON:
         if not (cron or "").strip():
-            raise BadRequest("The schedule is not valid.", detail={"cron": [f"Give a cron expression. {CRON_HELP}"]})
+            raise BadRequest("The schedule is not valid: give a cron expression.",
+                             detail={"cron": [f"Give a cron expression. {CRON_HELP}"]})
         cron_check(cron.strip())
     elif schedule_type == ScheduleType.INTERVAL:
         if not interval or interval < 1:
-            raise BadRequest("The schedule is not valid.", detail={"interval": ["Give an interval of 1 s or more."]})
+            raise BadRequest("The schedule is not valid: give an interval of 1 s or more.",
+                             detail={"interval": ["Give an interval of 1 s or more."]})
     elif schedule_type:
-        raise BadRequest("The schedule is not valid.", detail={"schedule_type": ["Use CRON, INTERVAL or nothing."]})
+        raise BadRequest("The schedule is not valid: use CRON, INTERVAL or nothing.",
+                         detail={"schedule_type": ["Use CRON, INTERVAL or nothing."]})
 
 
 def slots_after(*, schedule_type: str, cron: str, interval: int | None, since: datetime,
@@ -88,7 +92,8 @@ def schedule_preview(*, schedule_type: str, cron: str = "", interval: int | None
     """The next ``count`` runs of a proposed schedule, in UTC and in ``zone`` (an interval
     schedule starts its clock when saved: now). Raises BadRequest naming what is wrong."""
     if not schedule_type:
-        raise BadRequest("The schedule is not valid.", detail={"schedule_type": ["Choose CRON or INTERVAL."]})
+        raise BadRequest("The schedule is not valid: choose CRON or INTERVAL.",
+                         detail={"schedule_type": ["Choose CRON or INTERVAL."]})
     schedule_check(schedule_type=schedule_type, cron=cron, interval=interval)
     local = time_zone(zone)
     now = now or timezone.now()

@@ -91,3 +91,17 @@ def test_the_plan_of_a_late_but_not_missed_slot_is_to_run_it():
                                                         bound=1, grace=30)] == [("fired", 0)]
     assert [(s.decision, s.missed) for s in missed_plan(due=[slot], now=T0 + timedelta(seconds=31), policy="skip",
                                                         bound=1, grace=30)] == [("skipped", 1)]
+
+
+def test_the_schedules_last_runs_are_listed_newest_first_with_their_outcome(api_as):
+    from tests.fixtures.api import make_user
+
+    socket = every_minute("once")
+    outage(socket)
+    Call.objects.filter(pk=ScheduleRun.objects.get(socket=socket, decision="caught_up").call_id).update(
+        state="finished")
+    response = api_as(make_user("READ_SOCKET")).get(f"/api/sockets/{socket.pk}/schedule-runs/")
+    assert response.status_code == 200, response.content
+    assert [(run["slot"][11:16], run["decision"], run["missed"], run["state"]) for run in response.json()] == [
+        ("12:06", "fired", 0, "queued"), ("12:05", "caught_up", 4, "finished"), ("12:01", "fired", 0, "queued")]
+    assert api_as(make_user("LS_SOCKETS")).get(f"/api/sockets/{socket.pk}/schedule-runs/").status_code == 403

@@ -74,6 +74,22 @@ export type Argument = {
   has_default: boolean;
 };
 
+/** A proposed schedule's next runs (POST /api/sockets/schedule-preview/). */
+export type SchedulePreview = { timezone: string; runs: { utc: string; local: string }[] };
+export type SchedulePreviewRequest = { schedule_type: "CRON" | "INTERVAL"; cron?: string; interval?: number | null; timezone?: string };
+
+/** One decision of the scheduler (GET /api/sockets/{id}/schedule-runs/). */
+export type ScheduleRun = {
+  slot: string;
+  decision: "fired" | "caught_up" | "skipped" | "refused";
+  missed: number;
+  note: string;
+  call: string | null;
+  /** The run's outcome: its call's state. */
+  state: string | null;
+  created: string;
+};
+
 export type Socket = {
   id: string;
   name: string;

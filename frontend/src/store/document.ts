@@ -19,7 +19,13 @@ export type SocketSettings = {
   ratelimit: string;
   interval: number | null;
   cron: string;
+  /** Runs the schedule missed while no scheduler ran: skip them, run once, or run each (the latest `missed_max`). */
+  missed_policy: MissedPolicy;
+  missed_max: number;
 };
+
+export type MissedPolicy = "skip" | "once" | "all";
+export const MISSED_POLICIES: readonly MissedPolicy[] = ["skip", "once", "all"];
 
 export type SocketData = {
   processor: string;
@@ -103,6 +109,8 @@ export const DEFAULT_SETTINGS: SocketSettings = {
   ratelimit: "",
   interval: null,
   cron: "",
+  missed_policy: "once",
+  missed_max: 10,
 };
 
 export const DEFAULT_QUEUE: QueueSettings = {
