@@ -54,8 +54,10 @@ class ProcessorMountViewSet(PlatformViewSet):
 
 
 class ScheduleRunSerializer(serializers.Serializer):
-    slot = serializers.DateTimeField(help_text="The time the schedule named (the latest, for missed runs decided together).")
-    decision = serializers.CharField(help_text="fired, caught_up (run for missed runs), skipped or refused (queue full).")
+    slot = serializers.DateTimeField(
+        help_text="The time the schedule named (the latest, for missed runs decided together).")
+    decision = serializers.CharField(
+        help_text="fired, caught_up (run for missed runs), skipped or refused (queue full).")
     missed = serializers.IntegerField(help_text="Missed runs the decision stands for.")
     note = serializers.CharField()
     call = serializers.UUIDField(source="call_id", allow_null=True)

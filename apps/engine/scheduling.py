@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.calls.models import Call
 from apps.core.errors import Unavailable
 from apps.engine.dispatch import call_submit
 from apps.engine.events import event_publish
@@ -90,7 +91,7 @@ def schedule_clock(socket: Socket) -> datetime:
 def socket_schedule_tick(*, socket: Socket, now: datetime) -> float:
     """Decide the socket's due slots; returns the seconds until its next slot."""
     slots = socket_slots_after(socket, schedule_clock(socket))
-    due = []
+    due: list[datetime] = []
     for slot in islice(slots, SCAN_MAX):
         if slot > now:
             return _after(socket, due, now, slot)
@@ -177,8 +178,9 @@ def schedule_runs(*, socket: Socket, limit: int = 20) -> list[ScheduleRun]:
     return list(socket.schedule_runs.select_related("call").order_by("-slot")[:limit])
 
 
-def schedule_fire(*, socket_id: str) -> None:
+def schedule_fire(*, socket_id: str) -> Call | None:
     """Kept for messages an older beat (django-celery-beat) may have left on the platform
-    queue: the elected scheduler fires schedules now, so such a message is dropped."""
+    queue: the elected scheduler fires schedules now, so such a message is dropped (None)."""
     logger.info("a schedule message of the old beat for socket %s was dropped", socket_id)
+    return None
 

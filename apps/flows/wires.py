@@ -49,14 +49,14 @@ def version_wires_judge(document: dict) -> WireVerdicts:
     tasks: dict[str, tuple[str, Task | None]] = {}
     for node in document.get("nodes") or []:
         if isinstance(node, dict) and node.get("type") == "socket" and isinstance(node.get("data"), dict):
-            tasks[node.get("id")] = (node["data"].get("socketName") or "?", _node_task(node["data"]))
+            tasks[str(node.get("id"))] = (node["data"].get("socketName") or "?", _node_task(node["data"]))
     refused: list[str] = []
     warnings: dict[str, str] = {}
     for edge in document.get("edges") or []:
         if not isinstance(edge, dict):
             continue
-        (source_name, source), (target_name, target) = (tasks.get(edge.get("source"), ("", None)),
-                                                         tasks.get(edge.get("target"), ("", None)))
+        (source_name, source), (target_name, target) = (tasks.get(str(edge.get("source")), ("", None)),
+                                                         tasks.get(str(edge.get("target")), ("", None)))
         if source is None or target is None:
             continue
         argument, whole = _target(target, str(edge.get("targetHandle") or "in"))

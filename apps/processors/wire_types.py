@@ -62,7 +62,8 @@ def annotation_text(annotation: str | None) -> str:
 
 
 def _tokens(text: str) -> list[str] | None:
-    tokens, at = [], 0
+    tokens: list[str] = []
+    at = 0
     while at < len(text):
         match = _TOKEN.match(text, at)
         if match is None:

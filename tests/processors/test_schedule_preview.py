@@ -1,6 +1,7 @@
 """Before a schedule is saved, its next five runs are shown in the user's time zone and in
 UTC; a bad cron expression or time zone is refused with the reason."""
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
@@ -31,7 +32,7 @@ def test_a_cron_schedule_previews_its_next_five_runs_in_utc_and_the_users_time_z
 def test_an_interval_schedule_previews_runs_every_interval_from_now(api_as):
     response = api_as(make_user("LS_SOCKETS")).post(URL, {"schedule_type": "INTERVAL", "interval": 90}, format="json")
     times = [datetime.fromisoformat(run["utc"]) for run in response.json()["runs"]]
-    assert [b - a for a, b in zip(times, times[1:], strict=False)] == [timedelta(seconds=90)] * 4
+    assert [b - a for a, b in itertools.pairwise(times)] == [timedelta(seconds=90)] * 4
     assert response.json()["timezone"] == "UTC"
 
 
