@@ -82,7 +82,7 @@ def time_zone(name: str) -> ZoneInfo:
     """The IANA time zone ``name``; BadRequest (field ``timezone``) when there is none."""
     try:
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise BadRequest(f"Unknown time zone '{name}'.",
                          detail={"timezone": ["Give an IANA time zone name, e.g. Europe/Paris."]}) from None
 
