@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.agents",
     "tests.fixtures.cli",
     "tests.fixtures.api",
+    "tests.fixtures.faults",
 ]
 
 

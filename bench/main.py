@@ -3,6 +3,7 @@
     bench/run                 # the full run, 5 interleaved rounds (~15 min)
     bench/run --quick         # a smoke run (fewer rounds, smaller counts)
     bench/run --only hop,throughput --rounds 3
+    bench/run --only soak --soak-minutes 5          # the soak (not in the full run; 30 min by default)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from bench import harness
 
 BENCHES = ("hop", "throughput", "joins", "live", "api", "canvas", "mount", "memory", "elastic")
+EXTRA = ("soak",)  # run only when named: bench/run --only soak (30 minutes by default)
 WORKER_BENCHES = {"hop", "throughput", "joins", "memory"}
 
 
@@ -32,12 +34,14 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help="worker processes of both pools (default: cores)")
     parser.add_argument("--out", default=str(harness.ROOT / "bench"), help="folder for results.json/.md")
     parser.add_argument("--keep", action="store_true", help="keep the bench database (BENCH_DATABASE) afterwards")
+    parser.add_argument("--soak-minutes", type=float, default=30.0, help="how long the soak runs (default 30)")
+    parser.add_argument("--soak-rate", type=float, default=4.0, help="the soak's submits per second (default 4)")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = set(args.only) - set(BENCHES)
+    unknown = set(args.only) - set(BENCHES) - set(EXTRA)
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
-    args.rounds = args.rounds or (2 if args.quick else 5)
+    args.rounds = args.rounds or (1 if args.only == ["soak"] else 2 if args.quick else 5)  # a soak is one run
     return args
 
 
@@ -158,6 +162,10 @@ def run_one(name: str, *, args, size: dict, world, procs) -> harness.Result:
         from bench.elastic import bench_elastic
 
         return bench_elastic(procs, rounds=rounds, **size["elastic"])
+    if name == "soak":
+        from bench.soak import bench_soak
+
+        return bench_soak(procs, minutes=args.soak_minutes, rate=args.soak_rate, concurrency=args.concurrency)
     from bench.memory import bench_memory
 
     return bench_memory(world, procs, rounds=rounds)

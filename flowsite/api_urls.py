@@ -1,22 +1,27 @@
-"""The one API router. Each app contributes its viewsets through ``register_routes``.
+"""The one API router. Each app contributes its viewsets through ``register_routes``: an app
+registers the prefixes of its own resources, once each, and an app above adds its verbs to
+them with ``router.extend`` (apps.core.routers). ``GET /api/`` lists every resource: the
+router's, and the lists of the live and monitor views.
 
 Every view here declares the right each of its actions needs (``rights``, enforced by
 apps.accounts.permissions.HasRight); tests/api/test_rights_declared.py walks them all.
 """
 
-from django.urls import include, path, re_path
+from django.urls import URLPattern, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
-from rest_framework.routers import APIRootView, DefaultRouter
+from rest_framework.routers import APIRootView
 from rest_framework.views import APIView
 
 from apps.accounts.api import register_routes as accounts_routes
 from apps.accounts.permissions import AUTHENTICATED, PUBLIC, HasRight
 from apps.calls.api import register_routes as calls_routes
-from apps.calls.provenance_api import register_routes as provenance_routes
 from apps.core.errors import NotFound
+from apps.core.routers import PlatformRouter
 from apps.engine.api import register_routes as engine_routes
+from apps.engine.monitor.api import urlpatterns as monitor_urls
 from apps.flows.api import register_routes as flows_routes
+from apps.live.api import urlpatterns as live_urls
 from apps.network.api import register_routes as network_routes
 from apps.processors.api import register_routes as processors_routes
 
@@ -39,8 +44,10 @@ class DocsView(SpectacularSwaggerView):
 
 
 class NotFoundView(APIView):
-    """Any other address under /api/ ending in a slash: a JSON 404, not the HTML page."""
+    """Any other address under /api/ ending in a slash: a JSON 404, not the HTML page. Not a
+    resource: the schema leaves it out."""
 
+    schema = None
     permission_classes = [HasRight]
     renderer_classes = [JSONRenderer]
     rights = dict.fromkeys(("get", "post", "put", "patch", "delete"), PUBLIC)
@@ -51,18 +58,28 @@ class NotFoundView(APIView):
     get = post = put = patch = delete = _not_found
 
 
-class Router(DefaultRouter):
-    APIRootView = RootView
-    # No ".json" twins of every URL: the API speaks JSON only.
-    include_format_suffixes = False
+def _lists(prefix: str, patterns: list[URLPattern]) -> dict[str, str]:
+    """The views of ``patterns`` that take no argument, keyed as ``GET /api/`` shows them."""
+    return {f"{prefix}/{str(p.pattern).rstrip('/')}": str(p.name) for p in patterns if "<" not in str(p.pattern)}
 
-    def get_lookup_regex(self, viewset, lookup_prefix=""):
-        # Any id segment reaches the view (DRF's default stops at a dot), and the view
-        # answers a JSON 404 for a malformed one.
-        lookup_field = getattr(viewset, "lookup_field", "pk")
-        kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
-        value = getattr(viewset, "lookup_value_regex", "[^/]+")
-        return f"(?P<{lookup_prefix}{kwarg}>{value})"
+
+class Router(PlatformRouter):
+    APIRootView = RootView
+
+    def get_api_root_view(self, api_urls=None):
+        """DefaultRouter's listing (each prefix's collection: list or create), the GET actions
+        of a resource that has no collection (``auth/whoami``), and the lists of the live and
+        monitor views."""
+        listed: dict[str, str] = {}
+        for prefix, viewset, basename in self.registry:
+            if hasattr(viewset, "list") or hasattr(viewset, "create"):
+                listed[prefix] = self.routes[0].name.format(basename=basename)
+                continue
+            for extra in viewset.get_extra_actions():
+                if not extra.detail and "get" in extra.mapping:
+                    listed[f"{prefix}/{extra.url_path}"] = f"{basename}-{extra.url_name}"
+        return self.APIRootView.as_view(
+            api_root_dict={**listed, **_lists("live", live_urls), **_lists("monitor", monitor_urls)})
 
 
 router = Router()
@@ -72,7 +89,6 @@ processors_routes(router)
 flows_routes(router)
 calls_routes(router)
 engine_routes(router)
-provenance_routes(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

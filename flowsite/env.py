@@ -58,6 +58,18 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+# The kombu transport that holds a bounded Redis queue to its length (apps/engine/redis_capped.py),
+# named by dotted path: settings load before the apps and import none of them.
+CAPPED_TRANSPORT = "apps.engine.redis_capped:Transport"
+
+
+def broker_transport(url: str) -> str | None:
+    """The kombu transport for a broker URL: the capped one on Redis, kombu's own otherwise.
+
+    ``rediss://`` keeps kombu's transport: kombu turns TLS on by that transport name."""
+    return CAPPED_TRANSPORT if url.split(":", 1)[0] == "redis" else None
+
+
 def state_dir() -> Path:
     """The local state folder: generated keys, embedded database and Redis, logs, mounts.
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import dj_database_url
 
-from apps.engine.redis_capped import broker_transport
 from flowsite.env import (
+    broker_transport,
     encryption_key,
     env_bool,
     env_float,
@@ -186,6 +186,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker went away keeps trying to reconnect (every 2, 4... up to 30 s) for
+# BROKER_CONNECTION_MAX_RETRIES attempts, 0 for ever (the default; Celery's own gives up
+# after 100, some 45 minutes, and the worker exits: an agent starts it again).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("BROKER_CONNECTION_MAX_RETRIES", 0) or None
 # Celery's Django fixup closes the database connection before and after every task unless
 # this is set; workers then keep it for this many tasks, and apps.engine.tasks checks it
 # before each call the way Django does before each request (a new connection per call
@@ -218,7 +222,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.core.models.Status", "RightEnum": "apps.accounts.rights.Right",
+        "CallStateEnum": "apps.calls.models.CallState", "QueueStateEnum": "apps.network.models.QueueState",
+        "BrokerStateEnum": ["ok", "unreachable", "unknown"],
+    },
 }
 
 def _cache_url(redis_url: str) -> str:
@@ -259,9 +267,12 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Redis only: a message a dead worker took comes back after the visibility timeout; the
-# sweep that brings it back runs every BROKER_RESTORE_INTERVAL seconds.
+# sweep that brings it back runs every BROKER_RESTORE_INTERVAL seconds. The capped transport
+# renews the messages a live worker holds (apps.engine.redis_lease), so there the timeout
+# bounds a holder's silence, not a call's length; kombu's own (rediss://) does not, so there
+# it must outlast the longest call.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
-    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 60 if CELERY_BROKER_TRANSPORT else 3600),
     "unacked_restore_interval": env_int("BROKER_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
     # AMQP: every publish is confirmed, so a full queue (reject-publish) refuses it loudly

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
-from apps.accounts.models import ApiToken, token_digest
+from apps.accounts.models import ApiToken, User, token_digest
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -13,7 +14,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     keywords = ("bearer", "token")
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0].lower() not in self.keywords:
             return None
@@ -21,11 +22,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
         return token_user(header[1])
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         return "Bearer"
 
 
-def token_user(raw: str):
+def token_user(raw: str) -> tuple[User, ApiToken]:
     """The (user, token) pair for a raw token, or AuthenticationFailed."""
     token = (
         ApiToken.objects.select_related("user")

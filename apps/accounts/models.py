@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import datetime
+from typing import TypeAlias
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 
 from apps.accounts.rights import Right
@@ -61,8 +63,13 @@ class User(AbstractUser):
         return self.is_active
 
     @property
-    def created(self):
+    def created(self) -> datetime:
         return self.date_joined
+
+
+# Who acts in a service: a user, a request's anonymous user, or None (the platform itself:
+# a migration, the agent, a management command). The audit log records the user, if any.
+Actor: TypeAlias = User | AnonymousUser | None
 
 
 class Privilege(BaseModel):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
-from apps.accounts.models import Privilege, User
+from apps.accounts.models import Actor, Privilege, User
 from apps.accounts.rights import ALL_RIGHTS, Right
 
 _CACHE_ATTR = "_effective_rights"
 
 
-def user_rights(user) -> frozenset[str]:
+def user_rights(user: Actor) -> frozenset[str]:
     """Effective rights: direct privileges plus role privileges, minus revoked ones.
 
     ``ALL`` (when not revoked) expands to every right; a revoked right wins over any
@@ -19,7 +21,7 @@ def user_rights(user) -> frozenset[str]:
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: frozenset[str] | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     rights = user_rights_granted(user)
@@ -39,19 +41,19 @@ def user_rights_granted(user: User) -> frozenset[str]:
     return frozenset(granted - revoked)
 
 
-def user_rights_forget(user) -> None:
+def user_rights_forget(user: Actor) -> None:
     """Drop the cached rights of a user object that outlives a request (tests, websockets)."""
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def user_has_right(user, right: str) -> bool:
+def user_has_right(user: Actor, right: str) -> bool:
     return right in user_rights(user)
 
 
-def user_rights_explained(*, user: User) -> list[dict]:
+def user_rights_explained(*, user: User) -> list[dict[str, Any]]:
     """Each right the user holds or had revoked, with where it comes from."""
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
     for right in user.privileges.values_list("right", flat=True):
         rows.setdefault(right, {"right": right, "sources": []})["sources"].append("direct")
     for role_name, right in Privilege.objects.filter(roles__users=user).values_list(

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.routers import BaseRouter
 
 from apps.accounts.rights import Right, crud_rights
 from apps.accounts.selectors import user_has_right
 from apps.calls import serializers as s
 from apps.calls import services
 from apps.calls.models import Call, Event, MetricSample
+from apps.calls.provenance_api import CallProvenance
 from apps.core.filters import filterset_for
 from apps.core.pagination import KeysetPagination
+from apps.core.routers import PlatformRouter
 from apps.core.viewsets import PlatformViewSet, ReadOnlyViewSet
 
 
 @extend_schema_view(list=extend_schema(
     description="Calls, newest first. Their arguments, result, error and log only with READ_CALL. "
                 "Deep pages: pass cursor (empty for the first page) and follow next."))
-class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin):
+class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                  CallProvenance):
     queryset = Call.objects.select_related("socket", "node", "agent", "worker", "version__flow").order_by("-created")
     pagination_class = KeysetPagination
     serializer_class = s.CallSerializer
@@ -27,7 +29,7 @@ class CallViewSet(PlatformViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         Call, by_name=("socket",), by_id=("parent", "task", "version"), fields=("state", "tracking")
     )
     ordering_fields = ["name", "created", "started", "finished", "state"]
-    rights = crud_rights("CALL", "CALLS", actions=("list", "retrieve", "destroy"))
+    rights = {**crud_rights("CALL", "CALLS", actions=("list", "retrieve", "destroy")), **CallProvenance.rights}
 
     def get_serializer_class(self):
         """The list leaves out what a call carried and made unless the user holds READ_CALL
@@ -58,7 +60,7 @@ class MetricSampleViewSet(ReadOnlyViewSet):
     rights = crud_rights("METRIC", "METRICS", actions=("list", "retrieve"))
 
 
-def register_routes(router: BaseRouter) -> None:
+def register_routes(router: PlatformRouter) -> None:
     router.register("calls", CallViewSet, basename="call")
     router.register("events", EventViewSet, basename="event")
     router.register("metrics", MetricSampleViewSet, basename="metric")

@@ -1,4 +1,5 @@
-"""Provenance of calls: forward tree, whole-run graph, and bounded lineage."""
+"""Provenance of calls: forward tree, whole-run graph, and bounded lineage; actions of the
+calls' viewset (apps.calls.api.CallViewSet)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.rights import Right
-from apps.calls.models import Call
 from apps.calls.selectors import call_graph, call_lineage, call_tree
+from apps.calls.serializers import CallGraphSerializer, CallLineageSerializer, CallTreeSerializer
 from apps.core.errors import BadRequest
-from apps.core.viewsets import PlatformViewSet
 
 DEPTH = OpenApiParameter("depth", OpenApiTypes.INT, description="How many hops to follow (1-100).")
 
@@ -27,31 +27,29 @@ def _depth(request, default: int) -> int:
     return depth
 
 
-class CallProvenanceViewSet(PlatformViewSet):
-    queryset = Call.objects.select_related("socket__processor")
+class CallProvenance:
+    """``tree``, ``graph``, ``upstream`` and ``downstream`` of ``/api/calls/{id}/``."""
+
     rights = {"tree": Right.READ_CALL, "graph": Right.READ_CALL, "upstream": Right.READ_CALL,
               "downstream": Right.READ_CALL}
 
-    @extend_schema(parameters=[DEPTH], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[DEPTH], responses=CallTreeSerializer)
     @action(detail=True, methods=["get"])
     def tree(self, request, id=None):
         return Response(call_tree(call=self.get_object(), depth=_depth(request, 50)))
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=CallGraphSerializer)
     @action(detail=True, methods=["get"])
     def graph(self, request, id=None):
         return Response(call_graph(call=self.get_object()))
 
-    @extend_schema(parameters=[DEPTH], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[DEPTH], responses=CallLineageSerializer)
     @action(detail=True, methods=["get"])
     def upstream(self, request, id=None):
         return Response(call_lineage(call=self.get_object(), direction="upstream", depth=_depth(request, 10)))
 
-    @extend_schema(parameters=[DEPTH], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[DEPTH], responses=CallLineageSerializer)
     @action(detail=True, methods=["get"])
     def downstream(self, request, id=None):
         return Response(call_lineage(call=self.get_object(), direction="downstream", depth=_depth(request, 10)))
 
-
-def register_routes(router) -> None:
-    router.register("calls", CallProvenanceViewSet, basename="call-provenance")

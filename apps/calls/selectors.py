@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from collections import deque
+from datetime import timedelta
 from typing import Any
 
-from apps.calls.models import Call
+from django.utils import timezone
+
+from apps.calls.models import Call, CallState
+from apps.core.models import Status
+from apps.network.models import Node
+from apps.processors.models import Processor
 
 MAX_NODES = 5000
+
+
+def header_counts() -> dict[str, int]:
+    """The counters every page's header and the live ``counters`` topic show: nodes up,
+    processors running, calls running, calls failed in the last minute. Here, the lowest app
+    that sees all three, so the pages (web) and the live views (live) share one reader."""
+    minute_ago = timezone.now() - timedelta(minutes=1)
+    return {
+        "nodes_up": Node.objects.filter(status=Status.UP).count(),
+        "processors_running": Processor.objects.filter(status=Status.RUNNING).count(),
+        "calls_running": Call.objects.filter(state=CallState.RUNNING).count(),
+        "failures_last_minute": Call.objects.filter(state=CallState.FAILED, finished__gte=minute_ago).count(),
+    }
 
 
 def call_version_label(call: Call) -> str | None:

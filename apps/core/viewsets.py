@@ -7,6 +7,8 @@ services where the object has rules; the defaults call apps.core.services with a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
@@ -60,7 +62,7 @@ class PlatformViewSet(viewsets.GenericViewSet):
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
-    def get_object(self):
+    def get_object(self) -> Any:
         pk_or_404(self.get_queryset().model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
         return super().get_object()
 

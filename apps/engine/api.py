@@ -1,9 +1,9 @@
 """Engine endpoints: the verbs that reach workers (mount, run, cancel), the source of a
 task, and runs of client workflows (pipeline / parallel / funnel).
 
-The verb viewsets have detail actions only, so they add ``processors/{id}/mount/`` and the
-like beside the apps' own CRUD routes without touching them (apps below the engine may not
-import it).
+The verbs are ``@action``s the router adds to the owning app's viewset
+(apps.core.routers.PlatformRouter.extend): ``processors/{id}/mount/`` is an action of the
+processors' viewset, with the right it needs, although apps below the engine may not import it.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from apps.accounts.rights import Right
 from apps.calls.models import Call
 from apps.calls.serializers import CallSerializer
 from apps.core.errors import NotFound
-from apps.core.viewsets import PlatformViewSet, SafeJSONParser
+from apps.core.routers import PlatformRouter
+from apps.core.viewsets import SafeJSONParser
 from apps.engine.control import call_cancel_request, processor_mount_request, socket_run
 from apps.engine.scheduling import schedule_runs
 from apps.engine.workflows import workflow_result, workflow_start
-from apps.processors.models import Processor, Socket, Task
 from apps.processors.serializers import ProcessorSerializer
 
 
@@ -42,8 +42,9 @@ class TaskCode(serializers.Serializer):
     source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
 
 
-class ProcessorMountViewSet(PlatformViewSet):
-    queryset = Processor.objects.all()
+class ProcessorVerbs:
+    """``POST /api/processors/{id}/mount/``: added to the processors' viewset."""
+
     rights = {"mount": Right.MOUNT_PROCESSOR}
 
     @extend_schema(request=None, responses={202: ProcessorSerializer})
@@ -66,8 +67,10 @@ class ScheduleRunSerializer(serializers.Serializer):
     created = serializers.DateTimeField(help_text="When the scheduler decided.")
 
 
-class SocketRunViewSet(PlatformViewSet):
-    queryset = Socket.objects.select_related("processor", "queue", "task")
+class SocketVerbs:
+    """``POST /api/sockets/{id}/run/`` and ``GET /api/sockets/{id}/schedule-runs/``: added to
+    the sockets' viewset."""
+
     rights = {"run": Right.RUN_TASK, "schedule_runs": Right.READ_SOCKET}
 
     @extend_schema(responses=ScheduleRunSerializer(many=True))
@@ -86,8 +89,9 @@ class SocketRunViewSet(PlatformViewSet):
         return Response(CallSerializer(call).data, status=status.HTTP_202_ACCEPTED)
 
 
-class CallCancelViewSet(PlatformViewSet):
-    queryset = Call.objects.select_related("socket")
+class CallVerbs:
+    """``POST /api/calls/{id}/cancel/``: added to the calls' viewset."""
+
     rights = {"cancel": Right.CANCEL_TASK}
 
     @extend_schema(request=None, responses=CallSerializer)
@@ -97,8 +101,9 @@ class CallCancelViewSet(PlatformViewSet):
         return Response(CallSerializer(call).data)
 
 
-class TaskCodeViewSet(PlatformViewSet):
-    queryset = Task.objects.all()
+class TaskVerbs:
+    """``GET /api/tasks/{id}/code/``: added to the tasks' viewset."""
+
     rights = {"code": Right.VIEW_PROCESSOR_CODE}
 
     @extend_schema(responses=TaskCode)
@@ -161,9 +166,9 @@ class RunViewSet(viewsets.ViewSet):
         return Response(RunResponse(payload).data)
 
 
-def register_routes(router) -> None:
+def register_routes(router: PlatformRouter) -> None:
     router.register("runs", RunViewSet, basename="run")
-    router.register("processors", ProcessorMountViewSet, basename="processor-mount")
-    router.register("sockets", SocketRunViewSet, basename="socket-run")
-    router.register("calls", CallCancelViewSet, basename="call-cancel")
-    router.register("tasks", TaskCodeViewSet, basename="task-code")
+    router.extend("processors", ProcessorVerbs)
+    router.extend("sockets", SocketVerbs)
+    router.extend("calls", CallVerbs)
+    router.extend("tasks", TaskVerbs)

@@ -17,8 +17,10 @@ declared the queue (a Celery retry sent by a worker's own producer) is not cappe
 a restore of unacknowledged messages (they were queued already). A changed limit reaches
 a connection when it declares again (a new connection).
 
+Its channels also renew the visibility of the messages they hold (apps.engine.redis_lease).
+
 No Django here: kombu loads this module in every process that opens a broker connection
-(``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py, chosen by ``broker_transport``).
+(``CELERY_BROKER_TRANSPORT`` in flowsite/settings.py names it by dotted path: flowsite.env.broker_transport).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from typing import Any
 from kombu.transport import redis as kombu_redis
 from kombu.utils.json import dumps
 
-CAPPED_TRANSPORT = "apps.engine.redis_capped:Transport"
+from apps.engine.redis_lease import LeasedQoS
+
 MAX_LENGTH = "x-max-length"
 
 # KEYS: the queue's priority lists. ARGV: the limit, which list takes the message (1-based),
@@ -55,13 +58,6 @@ class QueueRefused(Exception):
         self.queue, self.ready, self.limit = queue, ready, limit
 
 
-def broker_transport(url: str) -> str | None:
-    """The kombu transport for a broker URL: the capped one on Redis, kombu's own otherwise.
-
-    ``rediss://`` keeps kombu's transport: kombu turns TLS on by that transport name."""
-    return CAPPED_TRANSPORT if url.split(":", 1)[0] == "redis" else None
-
-
 def declared_max_length(declaration: dict[str, Any]) -> int | None:
     """The limit a ``queue_declare`` asked for (None: unbounded)."""
     limit = (declaration.get("arguments") or {}).get(MAX_LENGTH)
@@ -69,7 +65,10 @@ def declared_max_length(declaration: dict[str, Any]) -> int | None:
 
 
 class Channel(kombu_redis.Channel):
-    """kombu's Redis channel, with a capped push for a queue declared with a max length."""
+    """kombu's Redis channel, with a capped push for a queue declared with a max length,
+    and leases on the messages it holds (apps.engine.redis_lease)."""
+
+    QoS = LeasedQoS
 
     def _new_queue(self, queue, auto_delete=False, **kwargs):
         super()._new_queue(queue, auto_delete=auto_delete, **kwargs)

@@ -18,6 +18,7 @@ from kombu import Queue as KombuQueue
 
 from apps.core.crypto import secret_decrypt
 from apps.core.models import Status
+from apps.engine.agent.watch import agent_watch_start
 from apps.engine.execution import WorkerContext
 from apps.engine.mounts.mount import Mount
 from apps.engine.queues import TASK_NAME, destination_queue, processor_destinations
@@ -120,11 +121,13 @@ def _ready_handler(worker: Worker):
 
 
 def worker_run(*, processor: Processor, mount: Mount, concurrency: int, hostname: str | None = None,
-               loglevel: str = "INFO", paused: bool = False) -> None:
+               loglevel: str = "INFO", paused: bool = False, agent: str | None = None) -> None:
     """Block running the worker until it is stopped (SIGTERM: warm shutdown).
 
     ``paused``: start without taking calls (the agent resumes it with add_consumer). Once
     the worker is ready, its row turns running and agents hear it on the control channel.
+    ``agent``: the agent that started it; the worker stops once that agent is gone
+    (apps.engine.agent.watch).
     """
     global _CONTEXT
     hostname = hostname or net.gethostname()
@@ -144,6 +147,8 @@ def worker_run(*, processor: Processor, mount: Mount, concurrency: int, hostname
     celery_signals.worker_ready.connect(_ready_handler(row), weak=False)
     if processor.ratelimit:
         celery_app.conf.task_annotations = {TASK_NAME: {"rate_limit": processor.ratelimit}}
+    if agent:
+        agent_watch_start(agent=agent, worker=row.name)
     celery_app.worker_main([
         "worker", "-Q", parking.name if paused else ",".join(q.name for q in queues), "-c", str(concurrency),
         "-n", node_name, "-P", "prefork", "-l", loglevel, "--without-gossip", "--without-mingle",

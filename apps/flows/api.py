@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import BaseRouter
 
 from apps.accounts.rights import Right, crud_rights
 from apps.core.errors import NotFound
 from apps.core.filters import filterset_for
+from apps.core.routers import PlatformRouter
 from apps.core.viewsets import CrudViewSet, PlatformViewSet
 from apps.flows import serializers as s
 from apps.flows import services
@@ -76,7 +76,7 @@ class VersionViewSet(
         serializer.instance = services.version_create(by=self.request.user, fields=serializer.validated_data)
 
 
-def register_routes(router: BaseRouter) -> None:
+def register_routes(router: PlatformRouter) -> None:
     router.register("files", FileViewSet, basename="file")
     router.register("flows", FlowViewSet, basename="flow")
     router.register("versions", VersionViewSet, basename="version")

@@ -39,23 +39,24 @@ from django.db import transaction
 from apps.accounts.permissions import right_require
 from apps.accounts.rights import Right
 from apps.core.errors import BadRequest, PlatformError
-from apps.core.services import object_create, object_update
 from apps.flows.models import Flow, Version
 from apps.flows.wires import version_wires_judge
 from apps.network.models import Queue, QueueType
+from apps.network.services import queue_check, queue_create, queue_update
 from apps.processors.models import Plug, Processor, Socket
 from apps.processors.schedules import schedule_write_runs_tasks
 from apps.processors.services import (
     plug_create,
     plug_delete,
     plug_update,
+    processor_update,
     socket_create,
     socket_flow_version_set,
     socket_update,
 )
 
 PROCESSOR_SETTINGS = ("concurrency", "hostname", "retries", "timelimit", "ratelimit")
-QUEUE_LIMITS = ("message_ttl", "max_length", "expires")
+EDGE_QUEUE_LIMITS = ("message_ttl", "max_length", "expires")
 
 
 def _outcome(kind: str, name: str, action: str = "unchanged", error: str | None = None) -> dict[str, Any]:
@@ -180,11 +181,10 @@ def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor
         right_require(by, Right.RUN_TASK, to=f"schedule the socket '{name}'")
     outcomes = []
     if changed:
-        object_update(instance=processor, by=by, fields=changed, audit=True)
+        processor_update(processor=processor, by=by, fields=changed)
         outcomes.append(_outcome("processor", processor.name, "update"))
     if queue is None:
-        queue = object_create(model=Queue, by=by, fields={"name": queue_name, "flow_key": owner["flow_key"]},
-                              audit=True)
+        queue = queue_create(by=by, fields={"name": queue_name, "flow_key": owner["flow_key"]})
         outcomes.append(_outcome("queue", queue_name, "create"))
     socket, outcome = _upsert("socket", name, current, {**fields, "queue": queue},
                               lambda f: socket_create(by=by, fields={"name": name, **owner, **f}),
@@ -193,19 +193,12 @@ def _socket_write(name: str, data: dict, settings: dict, *, processor: Processor
 
 
 def _queue_fields(settings: dict) -> dict[str, Any]:
-    """An edge's queue settings, checked (a version's document is the user's input)."""
-    fields: dict[str, Any] = {}
-    for key in QUEUE_LIMITS:
-        value = settings.get(key, -1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < -1:
-            raise BadRequest(f"The queue's {key} must be a whole number, -1 (none) or more; it is {value!r}.")
-        fields[key] = value
+    """An edge's queue settings, checked by the network's rules (a version's document is
+    the user's input)."""
+    fields: dict[str, Any] = {key: settings.get(key, -1) for key in EDGE_QUEUE_LIMITS}
     fields["qtype"] = settings.get("qtype", QueueType.DIRECT)
-    if fields["qtype"] not in QueueType.values:
-        raise BadRequest(f"The queue's type must be one of {', '.join(QueueType.values)}.")
     fields["durable"] = settings.get("durable", True)
-    if not isinstance(fields["durable"], bool):
-        raise BadRequest("The queue's durable setting must be true or false.")
+    queue_check(fields=fields)
     return fields
 
 
@@ -222,8 +215,8 @@ def _plug_queue(settings: dict, *, target: Socket, by) -> tuple[Queue, list[dict
     _require_write(by, "queue", name, new=current is None, changed=bool(current and _changes(current, fields)),
                    add=Right.ADD_QUEUE, update=Right.UPDATE_QUEUE)
     queue, outcome = _upsert("queue", name, current, fields,
-                             lambda f: object_create(model=Queue, by=by, fields={"name": name, **f}, audit=True),
-                             lambda q, f: object_update(instance=q, by=by, fields=f, audit=True))
+                             lambda f: queue_create(by=by, fields={"name": name, **f}),
+                             lambda q, f: queue_update(queue=q, by=by, fields=f))
     return queue, [outcome] if outcome["action"] != "unchanged" else []
 
 

@@ -4,7 +4,6 @@ metric series, node health, queue depths, header counters, and the live counters
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -13,11 +12,12 @@ from rest_framework.views import APIView
 from apps.accounts.permissions import AUTHENTICATED
 from apps.accounts.rights import Right
 from apps.calls.models import Call, CallState
+from apps.calls.selectors import header_counts
 from apps.core.errors import BadRequest, NotFound
 from apps.core.pagination import KeysetPagination
 from apps.core.viewsets import pk_or_404
 from apps.live import counters, selectors
-from apps.web.selectors import header_counts
+from apps.live import serializers as s
 
 
 def _int_param(request, name: str, default: int, *, low: int, high: int) -> int:
@@ -36,7 +36,7 @@ class LiveView(APIView):
     rights: dict[str, str] = {}
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.CallRowPageSerializer)
 class CallRowsView(LiveView):
     """Calls newest first, as the live table shows them; filter by processor, socket, state, run.
     Keyset pages (``cursor`` from a page's links) as the Calls page walks them, or ``page`` by number."""
@@ -54,12 +54,12 @@ class CallRowsView(LiveView):
         return paginator.get_paginated_response([selectors.call_row(call) for call in page])
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
 class CallDetailView(LiveView):
     """One call: its row, events timeline, arguments, result, log and provenance tree."""
 
     rights = {"get": Right.READ_CALL}
 
+    @extend_schema(responses=s.CallDetailSerializer, operation_id="live_call_retrieve")
     def get(self, request, call_id: str):
         call = selectors.call_rows().filter(pk=pk_or_404(Call, call_id)).first()
         if call is None:
@@ -67,7 +67,7 @@ class CallDetailView(LiveView):
         return Response(selectors.call_detail(call=call))
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.ThroughputSerializer)
 class ThroughputView(LiveView):
     """Per processor and socket: calls per second, latency p50/p95 and failures, bucketed."""
 
@@ -80,7 +80,7 @@ class ThroughputView(LiveView):
             window=window, points=points, processor=request.query_params.get("processor", "")))
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.MetricSeriesPageSerializer)
 class SeriesView(LiveView):
     """User metric series (what functions return as ``graph``), downsampled."""
 
@@ -94,7 +94,7 @@ class SeriesView(LiveView):
             name=request.query_params.get("name", "")))
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.NodesSerializer)
 class NodesView(LiveView):
     rights = {"get": Right.LS_NODES}
 
@@ -102,7 +102,7 @@ class NodesView(LiveView):
         return Response({"nodes": selectors.node_health()})
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.QueuesSerializer)
 class QueuesView(LiveView):
     rights = {"get": Right.LS_QUEUES}
 
@@ -110,7 +110,7 @@ class QueuesView(LiveView):
         return Response({"queues": selectors.queue_depths(), "broker": selectors.broker_state()})
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.CountersSerializer)
 class CountersView(LiveView):
     """The dashboard header: nodes up, processors running, calls running, recent failures."""
 
@@ -120,7 +120,7 @@ class CountersView(LiveView):
         return Response(header_counts())
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.StatsSerializer)
 class StatsView(LiveView):
     """What the live path read, sent and delivered (see apps.live.counters): the platform's
     own measurements, so LS_METRICS like the other samples it records."""
@@ -131,7 +131,7 @@ class StatsView(LiveView):
         return Response(counters.stats_read())
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(responses=s.FlowCountersSerializer)
 class FlowCountersView(LiveView):
     """The call counts of a flow's sockets (by bucket, and how the last call ended) and its
     open calls, for the canvas when it opens; live events then keep them current."""

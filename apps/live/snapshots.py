@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from apps.calls.selectors import header_counts
 from apps.live import selectors
-from apps.web.selectors import header_counts
 
 _serial = count()
 

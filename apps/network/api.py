@@ -1,14 +1,16 @@
 """The network API: networks, nodes, agents, workers, deployments, queues, schedulers,
-actions, containers and queue samples. Plain objects: writes go through apps.core.services."""
+actions, containers and queue samples. Queues, nodes and deployments are written through
+apps.network.services (validated, and the agents told); the other objects are plain ones
+(apps.core.services)."""
 
 from __future__ import annotations
 
-from rest_framework.routers import BaseRouter
-
 from apps.accounts.rights import crud_rights
 from apps.core.filters import filterset_for
+from apps.core.routers import PlatformRouter
 from apps.core.viewsets import CrudViewSet, ReadOnlyViewSet
 from apps.network import serializers as s
+from apps.network import services
 from apps.network.models import (
     Action,
     Agent,
@@ -47,6 +49,16 @@ class NodeViewSet(CrudViewSet):
     ordering_fields = ["name", "hostname", "created", "lastupdated", "status", "cpuload", "heartbeat"]
     rights = crud_rights("NODE", "NODES")
 
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.node_create(by=self.request.user, fields=serializer.validated_data)
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.node_update(
+            node=serializer.instance, by=self.request.user, fields=serializer.validated_data)
+
+    def perform_destroy(self, instance) -> None:
+        services.node_delete(node=instance, by=self.request.user)
+
 
 class AgentViewSet(CrudViewSet):
     queryset = Agent.objects.select_related("owner", "node")
@@ -72,12 +84,32 @@ class DeploymentViewSet(CrudViewSet):
     )
     rights = crud_rights("DEPLOYMENT", "DEPLOYMENTS")
 
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.deployment_create(by=self.request.user, fields=serializer.validated_data)
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.deployment_update(
+            deployment=serializer.instance, by=self.request.user, fields=serializer.validated_data)
+
+    def perform_destroy(self, instance) -> None:
+        services.deployment_delete(deployment=instance, by=self.request.user)
+
 
 class QueueViewSet(CrudViewSet):
     queryset = Queue.objects.select_related("owner", "network")
     serializer_class = s.QueueSerializer
     filterset_class = filterset_for(Queue, by_name=("network",), fields=("qtype", "status"))
     rights = crud_rights("QUEUE", "QUEUES")
+
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.queue_create(by=self.request.user, fields=serializer.validated_data)
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.queue_update(
+            queue=serializer.instance, by=self.request.user, fields=serializer.validated_data)
+
+    def perform_destroy(self, instance) -> None:
+        services.queue_delete(queue=instance, by=self.request.user)
 
 
 class ActionViewSet(CrudViewSet):
@@ -105,7 +137,7 @@ class QueueLogViewSet(ReadOnlyViewSet):
     rights = crud_rights("QUEUELOG", "QUEUELOGS", actions=("list", "retrieve"))
 
 
-def register_routes(router: BaseRouter) -> None:
+def register_routes(router: PlatformRouter) -> None:
     router.register("networks", NetworkViewSet, basename="network")
     router.register("nodes", NodeViewSet, basename="node")
     router.register("agents", AgentViewSet, basename="agent")

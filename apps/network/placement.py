@@ -5,7 +5,10 @@ The scheduler of the processor's network picks the strategy: BALANCED hands out 
 at a time round-robin over the nodes (most free cpus first), EFFICIENT fills the node with
 the most free cpus before the next. Free cpus are a node's cpus minus what deployments of
 other running processors hold there. When the network has fewer free cpus than asked, the
-rest is spread round-robin anyway (nodes are oversubscribed rather than calls stranded).
+rest is spread round-robin over the nodes' cpus (processors share a node rather than one
+being stranded), but one processor never gets more worker processes on a node than the node
+has cpus: what no node can hold is not placed, and the processor runs with less (said in
+the log). A node with no cpus known (no agent registered it yet) is not capped.
 
 A processor pinned to a ``hostname`` is placed only there, healthy or not.
 
@@ -15,6 +18,7 @@ the scaler (apps.engine.scaling) chose within its bounds; 0 (scaled to zero) pla
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +27,8 @@ from django.db import transaction
 from apps.network.models import Deployment, Node, Scheduler, Strategy
 from apps.network.notify import control_publish_on_commit
 from apps.network.selectors import cpus_used, healthy_nodes
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,11 @@ def placement_plan(*, concurrency: int, nodes: Sequence[NodeCapacity], strategy:
     return {hostname: cpus for hostname, cpus in plan.items() if cpus}
 
 
+def placement_short(*, processor, plan: dict[str, int]) -> int:
+    """How many of the processor's slots a plan could not place (0: all of them)."""
+    return max(processor.running_concurrency - sum(plan.values()), 0)
+
+
 def _pack(plan: dict[str, int], ordered: Sequence[NodeCapacity], remaining: int) -> int:
     for node in ordered:
         taken = min(node.free, remaining)
@@ -63,7 +74,8 @@ def _spread(plan: dict[str, int], ordered: Sequence[NodeCapacity], remaining: in
     while remaining:
         progressed = False
         for node in ordered:
-            if remaining and (not within_capacity or plan[node.hostname] < node.free):
+            room = node.free if within_capacity else (node.cpus or plan[node.hostname] + remaining)
+            if remaining and plan[node.hostname] < room:
                 plan[node.hostname] += 1
                 remaining -= 1
                 progressed = True
@@ -113,6 +125,11 @@ def processor_place(*, processor) -> bool:
         changed = plan is not None and _deployments_apply(processor=locked, plan=plan)
         if changed:
             control_publish_on_commit({"processor": str(locked.pk), "placed": plan})
+        short = placement_short(processor=locked, plan=plan) if plan is not None else 0
+        if changed and plan is not None and short:
+            logger.warning("processor %s: %s of its %s worker processes placed (%s); the nodes have no cpus "
+                           "for the other %s", locked.name, sum(plan.values()), locked.running_concurrency,
+                           plan, short)
     return changed
 
 
@@ -129,7 +146,8 @@ def _plan_for(processor) -> dict[str, int] | None:
     if processor.running_concurrency == 0:
         return {}
     if processor.hostname:
-        return {processor.hostname: processor.running_concurrency}
+        cpus = Node.objects.filter(hostname=processor.hostname).values_list("cpus", flat=True).first()
+        return {processor.hostname: min(processor.running_concurrency, cpus or processor.running_concurrency)}
     nodes = list(healthy_nodes(network_id=processor.network_id))
     if not nodes:
         return None

@@ -11,11 +11,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import BaseRouter
 
 from apps.accounts.permissions import right_require
 from apps.accounts.rights import Right, crud_rights
 from apps.core.filters import filterset_for
+from apps.core.routers import PlatformRouter
 from apps.core.viewsets import CrudViewSet
 from apps.processors import serializers as s
 from apps.processors import services
@@ -60,6 +60,9 @@ class ProcessorViewSet(CrudViewSet):
         serializer.instance = services.processor_update(
             processor=serializer.instance, by=self.request.user, fields=serializer.validated_data
         )
+
+    def perform_destroy(self, instance) -> None:
+        services.processor_remove(processor=instance, by=self.request.user)
 
     def _operate(self, action_name: str) -> Response:
         processor = services.processor_request_action(
@@ -221,7 +224,7 @@ class SecretViewSet(CrudViewSet):
         )
 
 
-def register_routes(router: BaseRouter) -> None:
+def register_routes(router: PlatformRouter) -> None:
     router.register("processors", ProcessorViewSet, basename="processor")
     router.register("tasks", TaskViewSet, basename="task")
     router.register("arguments", ArgumentViewSet, basename="argument")

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
-
 from apps.accounts.models import User
-from apps.calls.models import Call, CallState
+from apps.calls.models import Call
 from apps.flows.models import Flow
 from apps.network.models import Node
 from apps.processors.models import Processor
-
-
-def header_counts() -> dict[str, int]:
-    minute_ago = timezone.now() - timedelta(minutes=1)
-    return {
-        "nodes_up": Node.objects.filter(status="up").count(),
-        "processors_running": Processor.objects.filter(status="running").count(),
-        "calls_running": Call.objects.filter(state=CallState.RUNNING).count(),
-        "failures_last_minute": Call.objects.filter(
-            state=CallState.FAILED, finished__gte=minute_ago
-        ).count(),
-    }
 
 
 def flow_list():

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from apps.accounts.rights import Right
+from apps.calls.selectors import header_counts
 from apps.web import selectors
 from apps.web.forms import RateLimitedAuthenticationForm
 from apps.web.page_actions import page_require
@@ -32,7 +33,7 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def dashboard(request):
-    return render(request, "web/dashboard.html", {"area": "dashboard", "counts": selectors.header_counts()})
+    return render(request, "web/dashboard.html", {"area": "dashboard", "counts": header_counts()})
 
 
 @login_required

@@ -238,7 +238,7 @@ EXTRA[("processor", "secret")] = lambda: (
 # checks the permission only, with input the endpoint refuses (4xx, not 401/403) once the
 # right lets it through.
 PERMISSION_ONLY = {
-    ("run", "create"), ("processor-mount", "mount"), ("socket-run", "run"), ("call-cancel", "cancel"),
+    ("run", "create"), ("processor", "mount"), ("socket", "run"), ("call", "cancel"),
 }
 
 
@@ -250,19 +250,19 @@ CUSTOM: dict[tuple[str, str], Callable[[], Call]] = {
     ("run", "create"): lambda: Call(reverse("run-list"), {"workflow": {}}),
     ("run", "retrieve"): lambda: Call(reverse("run-detail", kwargs={"run": make_call().tracking})),
     # A file:// repository is not trusted by default: the mount is refused with a 400.
-    ("processor-mount", "mount"): lambda: _detail("processor-mount-mount", make_processor()),
-    ("socket-run", "run"): lambda: _detail("socket-run-run", make_socket(), {"args": "not a list"}),
+    ("processor", "mount"): lambda: _detail("processor-mount", make_processor()),
+    ("socket", "run"): lambda: _detail("socket-run", make_socket(), {"args": "not a list"}),
     # A finished call cannot be cancelled: 409.
-    ("call-cancel", "cancel"): lambda: _detail("call-cancel-cancel", make_call(state="finished")),
-    ("task-code", "code"): lambda: _detail("task-code-code", make_task()),
+    ("call", "cancel"): lambda: _detail("call-cancel", make_call(state="finished")),
+    ("task", "code"): lambda: _detail("task-code", make_task()),
     # An empty document deploys nothing, successfully.
     ("flow", "deploy"): lambda: _detail(
         "flow-deploy", Version.objects.create(name="v1", flow=_named(Flow)(), number=1, document={}).flow,
         {"version": 1}),
-    ("call-provenance", "tree"): lambda: _detail("call-provenance-tree", make_call()),
-    ("call-provenance", "graph"): lambda: _detail("call-provenance-graph", make_call()),
-    ("call-provenance", "upstream"): lambda: _detail("call-provenance-upstream", make_call()),
-    ("call-provenance", "downstream"): lambda: _detail("call-provenance-downstream", make_call()),
+    ("call", "tree"): lambda: _detail("call-tree", make_call()),
+    ("call", "graph"): lambda: _detail("call-graph", make_call()),
+    ("call", "upstream"): lambda: _detail("call-upstream", make_call()),
+    ("call", "downstream"): lambda: _detail("call-downstream", make_call()),
     ("privilege", "catalog"): lambda: Call(reverse("privilege-catalog")),
 }
 NOT_IN_MATRIX = {"auth"}  # PUBLIC / AUTHENTICATED: tests/api/test_auth.py

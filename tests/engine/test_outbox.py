@@ -3,10 +3,7 @@ and runs once; a message of an older send is dropped. On a real worker, on both 
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import uuid
-from dataclasses import dataclass
 
 import pytest
 import redis
@@ -19,7 +16,7 @@ from apps.engine.monitor.loop import Monitor
 from apps.engine.outbox import calls_sweep, resent_counts
 from apps.engine.queues import socket_destination
 from apps.processors.models import Socket
-from tests.fixtures.engine import _broker_switch, call_wait, wait_for
+from tests.fixtures.engine import _broker_switch, call_wait
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -64,42 +61,6 @@ def test_a_lost_message_is_sent_again_and_a_stale_one_dropped(proc1, start_worke
         assert (done.state, done.result) == (CallState.FINISHED, result)
         assert ran_once(done), list(done.events.values_list("name", flat=True))
     assert "resent" in Call.objects.get(pk=lost.pk).events.values_list("name", flat=True)
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A redis-server of this test's own, which it can kill and start again empty."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", str(tmp_path)]
-    server = Server(argv=argv, url=f"redis://127.0.0.1:{port}/0")
-    server.start()
-    yield server
-    server.kill()
-
-
-@dataclass
-class Server:
-    argv: list[str]
-    url: str
-    proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(self._answers, timeout=30, what="the private redis-server to answer")
-
-    def _answers(self) -> bool:
-        try:
-            return bool(redis.Redis.from_url(self.url).ping())
-        except redis.ConnectionError:
-            return False
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
 
 
 @pytest.mark.parametrize("broker_url", ["redis"], indirect=True)

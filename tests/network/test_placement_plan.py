@@ -33,11 +33,18 @@ def test_cpus_held_by_other_processors_are_not_free():
     assert placement_plan(concurrency=4, nodes=busy, strategy=Strategy.BALANCED) == {"b": 3, "a": 1}
 
 
-def test_beyond_the_free_cpus_the_rest_is_spread_rather_than_stranded():
-    assert placement_plan(concurrency=6, nodes=nodes(a=2, b=1), strategy=Strategy.BALANCED) == {"a": 4, "b": 2}
-    assert placement_plan(concurrency=5, nodes=nodes(a=2, b=2), strategy=Strategy.EFFICIENT) == {"a": 3, "b": 2}
-    full = [NodeCapacity(hostname="a", cpus=2, used=2)]
-    assert placement_plan(concurrency=3, nodes=full, strategy=Strategy.EFFICIENT) == {"a": 3}
+def test_beyond_the_free_cpus_processors_share_a_node_but_none_gets_more_than_its_cpus():
+    assert placement_plan(concurrency=6, nodes=nodes(a=2, b=1), strategy=Strategy.BALANCED) == {"a": 2, "b": 1}
+    assert placement_plan(concurrency=5, nodes=nodes(a=2, b=2), strategy=Strategy.EFFICIENT) == {"a": 2, "b": 2}
+    full = [NodeCapacity(hostname="a", cpus=2, used=2), NodeCapacity(hostname="b", cpus=4, used=3)]
+    assert placement_plan(concurrency=3, nodes=full, strategy=Strategy.EFFICIENT) == {"b": 2, "a": 1}
+    assert placement_plan(concurrency=9, nodes=full, strategy=Strategy.BALANCED) == {"b": 4, "a": 2}
+    one_cpu = [NodeCapacity(hostname="survivor", cpus=1)]
+    assert placement_plan(concurrency=4, nodes=one_cpu, strategy=Strategy.BALANCED) == {"survivor": 1}
+
+
+def test_a_node_whose_cpus_are_not_known_yet_is_not_capped():
+    assert placement_plan(concurrency=3, nodes=nodes(new=0), strategy=Strategy.BALANCED) == {"new": 3}
 
 
 def test_nothing_is_planned_without_nodes():

@@ -5,9 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.api._common import validated
+from apps.accounts.api._common import request_user, validated
 from apps.accounts.models import ApiToken
 from apps.accounts.permissions import AUTHENTICATED, PUBLIC
 from apps.accounts.selectors import user_rights
@@ -38,7 +39,7 @@ class AuthViewSet(PlatformViewSet):
         summary="Log in with a password and get a new API token",
     )
     @action(detail=False, methods=["post"], url_path="token")
-    def token(self, request):
+    def token(self, request: Request) -> Response:
         data = validated(TokenRequestSerializer, request)
         user = login_authenticate(request=request, username=data["username"], password=data["password"])
         _, raw = token_create(user=user, by=user, name=data["name"])
@@ -46,7 +47,7 @@ class AuthViewSet(PlatformViewSet):
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke the token this request uses")
     @token.mapping.delete
-    def token_revoke(self, request):
+    def token_revoke(self, request: Request) -> Response:
         if not isinstance(request.auth, ApiToken):
             raise BadRequest("This request was not authenticated with an API token.")
         token_revoke(token=request.auth, by=request.user)
@@ -54,8 +55,8 @@ class AuthViewSet(PlatformViewSet):
 
     @extend_schema(responses=WhoamiSerializer, summary="The caller and their effective rights")
     @action(detail=False, methods=["get"])
-    def whoami(self, request):
-        user = request.user
+    def whoami(self, request: Request) -> Response:
+        user = request_user(request)
         body = {
             "id": user.pk, "username": user.username, "email": user.email,
             "is_superuser": user.is_superuser, "rights": sorted(user_rights(user)),
@@ -65,8 +66,8 @@ class AuthViewSet(PlatformViewSet):
     @extend_schema(request=OwnPasswordSerializer, responses={204: None},
                    summary="Change your own password (with the current one); your API tokens are revoked")
     @action(detail=False, methods=["post"])
-    def password(self, request):
+    def password(self, request: Request) -> Response:
         data = validated(OwnPasswordSerializer, request)
-        user_set_password(user=request.user, by=request.user, password=data["password"],
+        user_set_password(user=request_user(request), by=request.user, password=data["password"],
                           current_password=data["current_password"])
         return Response(status=status.HTTP_204_NO_CONTENT)

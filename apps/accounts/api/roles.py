@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from apps.accounts import services
 from apps.accounts.api._common import bulk_action, right_in_path, validated
@@ -36,20 +40,20 @@ class RoleViewSet(CrudViewSet):
         **{f"rights_{operation}": OPERATION_RIGHTS[operation] for operation in ROLE_OPERATIONS},
     }
 
-    def perform_create(self, serializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = services.role_create(by=self.request.user, fields=serializer.validated_data)
 
-    def perform_update(self, serializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = services.role_update(
-            role=serializer.instance, by=self.request.user, fields=serializer.validated_data
+            role=cast(Role, serializer.instance), by=self.request.user, fields=serializer.validated_data
         )
 
-    def perform_destroy(self, instance) -> None:
+    def perform_destroy(self, instance: Role) -> None:
         services.role_delete(role=instance, by=self.request.user)
 
     @extend_schema(request=RightSerializer, responses={201: RoleSerializer}, summary="Grant a privilege to the role")
     @action(detail=True, methods=["post"], url_path="privileges")
-    def privilege_grant(self, request, id=None):
+    def privilege_grant(self, request: Request, id: str | None = None) -> Response:
         role = self.get_object()
         data = validated(RightSerializer, request)
         services.role_privilege_grant(role=role, right=data["right"], by=request.user)
@@ -57,12 +61,12 @@ class RoleViewSet(CrudViewSet):
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a privilege from the role")
     @action(detail=True, methods=["delete"], url_path=r"privileges/(?P<right>[^/]+)")
-    def privilege_remove(self, request, id=None, right=None):
+    def privilege_remove(self, request: Request, id: str | None = None, right: str | None = None) -> Response:
         role = self.get_object()
         services.role_privilege_remove(role=role, right=right_in_path(right), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _bulk(self, request, operation: str) -> Response:
+    def _bulk(self, request: Request, operation: str) -> Response:
         role = self.get_object()
         data = validated(RightsSerializer, request)
         result = services.role_rights_bulk(role=role, operation=operation, rights=data["rights"], by=request.user)
@@ -87,5 +91,5 @@ class PrivilegeViewSet(ReadOnlyViewSet):
 
     @extend_schema(responses=RightGroupSerializer(many=True), summary="Every right with its description, by object")
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
-    def catalog(self, request):
+    def catalog(self, request: Request) -> Response:
         return Response(RightGroupSerializer(right_catalog(), many=True).data)

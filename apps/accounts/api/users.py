@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from apps.accounts import services
 from apps.accounts.api._common import bulk_action, right_in_path, role_in_path, validated
@@ -57,23 +61,23 @@ class UserViewSet(CrudViewSet):
         **{f"rights_{operation}": right for operation, right in OPERATION_RIGHTS.items()},
     }
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return UserCreateSerializer if self.action == "create" else UserSerializer
 
-    def perform_create(self, serializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = services.user_create(by=self.request.user, **serializer.validated_data)
 
-    def perform_update(self, serializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = services.user_update(
-            user=serializer.instance, by=self.request.user, fields=serializer.validated_data
+            user=cast(User, serializer.instance), by=self.request.user, fields=serializer.validated_data
         )
 
-    def perform_destroy(self, instance) -> None:
+    def perform_destroy(self, instance: User) -> None:
         services.user_delete(user=instance, by=self.request.user)
 
     @extend_schema(request=PasswordSerializer, responses=UserSerializer, summary="Reset the password")
     @action(detail=True, methods=["post"])
-    def set_password(self, request, id=None):
+    def set_password(self, request: Request, id: str | None = None) -> Response:
         user = self.get_object()
         data = validated(PasswordSerializer, request)
         services.user_set_password(
@@ -84,19 +88,19 @@ class UserViewSet(CrudViewSet):
 
     @extend_schema(request=None, responses=UserSerializer, summary="Deactivate: no more log-in")
     @action(detail=True, methods=["post"])
-    def deactivate(self, request, id=None):
+    def deactivate(self, request: Request, id: str | None = None) -> Response:
         user = services.user_deactivate(user=self.get_object(), by=request.user)
         return Response(UserSerializer(user).data)
 
     @extend_schema(responses=RightExplainedSerializer(many=True), summary="Effective rights and their sources")
     @action(detail=True, methods=["get"], url_path="rights", pagination_class=None, filter_backends=[])
-    def rights_explained(self, request, id=None):
+    def rights_explained(self, request: Request, id: str | None = None) -> Response:
         return _explained(self.get_object())
 
     @extend_schema(request=RightSerializer, responses={201: RightExplainedSerializer(many=True)},
                    summary="Grant a privilege directly")
     @action(detail=True, methods=["post"], url_path="privileges")
-    def privilege_grant(self, request, id=None):
+    def privilege_grant(self, request: Request, id: str | None = None) -> Response:
         user = self.get_object()
         data = validated(RightSerializer, request)
         services.user_privilege_grant(user=user, right=data["right"], by=request.user)
@@ -104,7 +108,7 @@ class UserViewSet(CrudViewSet):
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a direct privilege")
     @action(detail=True, methods=["delete"], url_path=r"privileges/(?P<right>[^/]+)")
-    def privilege_remove(self, request, id=None, right=None):
+    def privilege_remove(self, request: Request, id: str | None = None, right: str | None = None) -> Response:
         user = self.get_object()
         services.user_privilege_remove(user=user, right=right_in_path(right), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -112,7 +116,7 @@ class UserViewSet(CrudViewSet):
     @extend_schema(request=RightSerializer, responses={201: RightExplainedSerializer(many=True)},
                    summary="Revoke a right (wins over any grant, roles included)")
     @action(detail=True, methods=["post"], url_path="revoked")
-    def privilege_revoke(self, request, id=None):
+    def privilege_revoke(self, request: Request, id: str | None = None) -> Response:
         user = self.get_object()
         data = validated(RightSerializer, request)
         services.user_privilege_revoke(user=user, right=data["right"], by=request.user)
@@ -120,14 +124,14 @@ class UserViewSet(CrudViewSet):
 
     @extend_schema(request=None, responses={204: None}, summary="Lift a revocation")
     @action(detail=True, methods=["delete"], url_path=r"revoked/(?P<right>[^/]+)")
-    def privilege_unrevoke(self, request, id=None, right=None):
+    def privilege_unrevoke(self, request: Request, id: str | None = None, right: str | None = None) -> Response:
         user = self.get_object()
         services.user_privilege_unrevoke(user=user, right=right_in_path(right), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=RoleNameSerializer, responses={201: UserSerializer}, summary="Give a role")
     @action(detail=True, methods=["post"], url_path="roles")
-    def role_add(self, request, id=None):
+    def role_add(self, request: Request, id: str | None = None) -> Response:
         user = self.get_object()
         data = validated(RoleNameSerializer, request)
         services.user_role_add(user=user, role=data["role"], by=request.user)
@@ -135,12 +139,12 @@ class UserViewSet(CrudViewSet):
 
     @extend_schema(request=None, responses={204: None}, summary="Take a role away")
     @action(detail=True, methods=["delete"], url_path=r"roles/(?P<role>[^/]+)")
-    def role_remove(self, request, id=None, role=None):
+    def role_remove(self, request: Request, id: str | None = None, role: str | None = None) -> Response:
         user = self.get_object()
         services.user_role_remove(user=user, role=role_in_path(role), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _bulk(self, request, operation: str) -> Response:
+    def _bulk(self, request: Request, operation: str) -> Response:
         user = self.get_object()
         data = validated(RightsSerializer, request)
         result = services.user_rights_bulk(user=user, operation=operation, rights=data["rights"], by=request.user)

@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.db import models, transaction
 
 from apps.accounts.models import (
+    Actor,
     Privilege,
     RevokedPrivilege,
     Role,
@@ -38,7 +39,7 @@ def privilege_of(*, right: str) -> Privilege:
 M = TypeVar("M", bound=models.Model)
 
 
-def _add(*, model: type[M], by, duplicate: str, **keys) -> M:
+def _add(*, model: type[M], by: Actor, duplicate: str, **keys: object) -> M:
     if model._default_manager.filter(**keys).exists():
         raise Conflict(duplicate)
     row = model(by=acting_user(by), **keys)
@@ -47,13 +48,13 @@ def _add(*, model: type[M], by, duplicate: str, **keys) -> M:
     return row
 
 
-def _remove(*, model: type[models.Model], missing: str, **keys) -> None:
+def _remove(*, model: type[models.Model], missing: str, **keys: object) -> None:
     deleted, _ = model._default_manager.filter(**keys).delete()
     if not deleted:
         raise NotFound(missing)
 
 
-def user_privilege_grant(*, user: User, right: str, by) -> UserPrivilege:
+def user_privilege_grant(*, user: User, right: str, by: Actor) -> UserPrivilege:
     user_manage_check(by=by, user=user, verb="grant privileges to")
     privilege = privilege_of(right=right)
     rights_hold_check(by=by, rights=[right], verb="grant")
@@ -66,7 +67,7 @@ def user_privilege_grant(*, user: User, right: str, by) -> UserPrivilege:
     return row
 
 
-def user_privilege_remove(*, user: User, right: str, by) -> None:
+def user_privilege_remove(*, user: User, right: str, by: Actor) -> None:
     user_manage_check(by=by, user=user, verb="remove privileges from")
     rights_hold_check(by=by, rights=[right], verb="remove")
     with transaction.atomic():
@@ -77,7 +78,7 @@ def user_privilege_remove(*, user: User, right: str, by) -> None:
         audit(by=by, obj=user, text=f"removed privilege {right} from user {user.username}")
 
 
-def user_privilege_revoke(*, user: User, right: str, by) -> RevokedPrivilege:
+def user_privilege_revoke(*, user: User, right: str, by: Actor) -> RevokedPrivilege:
     """The right is denied to the user whatever their privileges and roles grant."""
     user_manage_check(by=by, user=user, verb="revoke privileges from")
     privilege = privilege_of(right=right)
@@ -91,7 +92,7 @@ def user_privilege_revoke(*, user: User, right: str, by) -> RevokedPrivilege:
     return row
 
 
-def user_privilege_unrevoke(*, user: User, right: str, by) -> None:
+def user_privilege_unrevoke(*, user: User, right: str, by: Actor) -> None:
     user_manage_check(by=by, user=user, verb="lift revocations of")
     rights_hold_check(by=by, rights=[right], verb="lift the revocation of")
     with transaction.atomic():
@@ -102,7 +103,7 @@ def user_privilege_unrevoke(*, user: User, right: str, by) -> None:
         audit(by=by, obj=user, text=f"un-revoked privilege {right} of user {user.username}")
 
 
-def user_role_add(*, user: User, role: Role, by) -> UserRole:
+def user_role_add(*, user: User, role: Role, by: Actor) -> UserRole:
     user_manage_check(by=by, user=user, verb="give roles to")
     role_rights_hold_check(by=by, role=role, verb="give")
     with transaction.atomic():
@@ -114,7 +115,7 @@ def user_role_add(*, user: User, role: Role, by) -> UserRole:
     return row
 
 
-def user_role_remove(*, user: User, role: Role, by) -> None:
+def user_role_remove(*, user: User, role: Role, by: Actor) -> None:
     user_manage_check(by=by, user=user, verb="take roles from")
     role_rights_hold_check(by=by, role=role, verb="take away")
     with transaction.atomic():
@@ -125,7 +126,7 @@ def user_role_remove(*, user: User, role: Role, by) -> None:
         audit(by=by, obj=user, text=f"took role {role.name} from user {user.username}")
 
 
-def role_privilege_grant(*, role: Role, right: str, by) -> RolePrivilege:
+def role_privilege_grant(*, role: Role, right: str, by: Actor) -> RolePrivilege:
     privilege = privilege_of(right=right)
     rights_hold_check(by=by, rights=[right], verb="grant")
     with transaction.atomic():
@@ -137,7 +138,7 @@ def role_privilege_grant(*, role: Role, right: str, by) -> RolePrivilege:
     return row
 
 
-def role_privilege_remove(*, role: Role, right: str, by) -> None:
+def role_privilege_remove(*, role: Role, right: str, by: Actor) -> None:
     rights_hold_check(by=by, rights=[right], verb="remove")
     with transaction.atomic():
         _remove(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Actor, Role, User
 from apps.accounts.rights import ALL_RIGHTS, Right
 from apps.accounts.selectors import user_rights, user_rights_granted
 from apps.core.errors import BadRequest, Forbidden
@@ -26,9 +26,9 @@ from apps.core.errors import BadRequest, Forbidden
 _SHOWN = 5
 
 
-def acting_user(by) -> User | None:
+def acting_user(by: Actor) -> User | None:
     """The user behind ``by``, or None for the platform itself (or an anonymous user)."""
-    return by if getattr(by, "is_authenticated", False) else None
+    return by if isinstance(by, User) and by.is_authenticated else None
 
 
 def _listed(rights: Iterable[str]) -> str:
@@ -37,7 +37,7 @@ def _listed(rights: Iterable[str]) -> str:
     return ", ".join(names[:_SHOWN]) + more
 
 
-def rights_missing(*, by, rights: Iterable[str]) -> list[str]:
+def rights_missing(*, by: Actor, rights: Iterable[str]) -> list[str]:
     """Those of ``rights`` that ``by`` does not hold, by the names asked for: ``ALL`` is
     missing unless ``by`` holds every right (one revoked right is enough to lack it)."""
     actor = acting_user(by)
@@ -51,7 +51,7 @@ def rights_missing(*, by, rights: Iterable[str]) -> list[str]:
     return missing
 
 
-def rights_hold_check(*, by, rights: Iterable[str], verb: str) -> None:
+def rights_hold_check(*, by: Actor, rights: Iterable[str], verb: str) -> None:
     """Forbidden unless ``by`` holds every one of ``rights`` (``ALL`` meaning every right).
     The message names every right asked for that ``by`` lacks: a bulk request is refused
     as a whole, and the admin sees all that stood in the way at once."""
@@ -63,13 +63,13 @@ def rights_hold_check(*, by, rights: Iterable[str], verb: str) -> None:
         )
 
 
-def role_rights_hold_check(*, by, role: Role, verb: str) -> None:
+def role_rights_hold_check(*, by: Actor, role: Role, verb: str) -> None:
     """Forbidden unless ``by`` holds every right the role grants."""
     rights = role.privileges.values_list("right", flat=True)
     rights_hold_check(by=by, rights=rights, verb=f"{verb} role {role.name}, which grants")
 
 
-def user_manage_check(*, by, user: User, verb: str) -> None:
+def user_manage_check(*, by: Actor, user: User, verb: str) -> None:
     """Forbidden when ``user`` is a superuser and ``by`` is not, or holds a right ``by`` lacks.
 
     A user acting on themselves passes (their own password has its own rule); a deactivated
@@ -87,7 +87,7 @@ def user_manage_check(*, by, user: User, verb: str) -> None:
         )
 
 
-def own_password_check(*, by, user: User, current_password: str | None) -> None:
+def own_password_check(*, by: Actor, user: User, current_password: str | None) -> None:
     """A user setting their own password must give the current one."""
     actor = acting_user(by)
     if actor is None or actor.pk != user.pk:

@@ -16,6 +16,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from apps.accounts.models import User
 from apps.core.errors import NotAuthenticated, RateLimited
@@ -36,8 +37,8 @@ def _failure_keys(*, username: str, address: str, limit: int) -> list[tuple[str,
     return [(f"login-failures:addr:{address}", limit * ADDRESS_FACTOR), (f"login-failures:user:{name}", limit)]
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _count_failure(*, key: str, window: int) -> None:
@@ -49,7 +50,7 @@ def _count_failure(*, key: str, window: int) -> None:
         cache.set(key, 1, timeout=window)
 
 
-def login_authenticate(*, request, username: str, password: str) -> User:
+def login_authenticate(*, request: HttpRequest, username: str, password: str) -> User:
     """The user with these credentials, or NotAuthenticated; RateLimited after too many failures."""
     limit, window = _login_rate()
     keys = _failure_keys(username=username, address=_client_address(request), limit=limit)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from apps.accounts.models import Privilege, RevokedPrivilege, Role, RolePrivilege, User, UserPrivilege
+from apps.accounts.models import Actor, Privilege, RevokedPrivilege, Role, RolePrivilege, User, UserPrivilege
 from apps.accounts.rights import Right
 from apps.accounts.services._audit import audit
 from apps.accounts.services.guards import acting_user, rights_hold_check, user_manage_check
@@ -71,7 +71,7 @@ def operation_of(value: object) -> Operation:
     return Operation(str(value))
 
 
-def user_rights_bulk(*, user: User, operation: str, rights: Iterable[object], by) -> BulkResult:
+def user_rights_bulk(*, user: User, operation: str, rights: Iterable[object], by: Actor) -> BulkResult:
     """Apply ``operation`` to each of ``rights`` for ``user``, all or nothing."""
     operation = operation_of(operation)
     names = rights_clean(rights)
@@ -86,7 +86,7 @@ def user_rights_bulk(*, user: User, operation: str, rights: Iterable[object], by
     return result
 
 
-def role_rights_bulk(*, role: Role, operation: str, rights: Iterable[object], by) -> BulkResult:
+def role_rights_bulk(*, role: Role, operation: str, rights: Iterable[object], by: Actor) -> BulkResult:
     """Grant ``rights`` to the role or remove them from it, all or nothing."""
     operation = operation_of(operation)
     if operation not in ROLE_OPERATIONS:
@@ -100,12 +100,12 @@ def role_rights_bulk(*, role: Role, operation: str, rights: Iterable[object], by
     return result
 
 
-def _audit(*, by, obj: models.Model, result: BulkResult, whom: str) -> None:
+def _audit(*, by: Actor, obj: models.Model, result: BulkResult, whom: str) -> None:
     if result.changed:
         audit(by=by, obj=obj, text=f"bulk {result.operation} for {whom}: {', '.join(result.changed)}")
 
 
-def _apply(*, model: type[models.Model], holder: dict, names: list[str], adding: bool, by,
+def _apply(*, model: type[models.Model], holder: dict[str, models.Model], names: list[str], adding: bool, by: Actor,
            operation: str) -> BulkResult:
     rows = model._default_manager.filter(**holder, privilege__right__in=names)
     present = set(rows.values_list("privilege__right", flat=True))

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.accounts.models import Role
+from apps.accounts.models import Actor, Role, User
 from apps.accounts.services._audit import audit
 from apps.accounts.services.guards import role_rights_hold_check
 
 
-def role_create(*, by, fields: dict[str, Any]) -> Role:
+def role_create(*, by: Actor, fields: dict[str, Any]) -> Role:
     role = Role(**fields)
-    if getattr(by, "is_authenticated", False):
+    if isinstance(by, User) and by.is_authenticated:
         role.owner = by
     with transaction.atomic():
         role.full_clean()
@@ -22,7 +22,7 @@ def role_create(*, by, fields: dict[str, Any]) -> Role:
     return role
 
 
-def role_update(*, role: Role, by, fields: dict[str, Any]) -> Role:
+def role_update(*, role: Role, by: Actor, fields: dict[str, Any]) -> Role:
     """Changing a role (disabling it takes its rights from its users) needs its rights."""
     role_rights_hold_check(by=by, role=role, verb="change")
     for name, value in fields.items():
@@ -34,7 +34,7 @@ def role_update(*, role: Role, by, fields: dict[str, Any]) -> Role:
     return role
 
 
-def role_delete(*, role: Role, by) -> None:
+def role_delete(*, role: Role, by: Actor) -> None:
     """Delete the role; its users lose the rights it granted, so it needs them."""
     role_rights_hold_check(by=by, role=role, verb="delete")
     with transaction.atomic():

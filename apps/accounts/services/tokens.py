@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import ApiToken, User, token_digest
+from apps.accounts.models import Actor, ApiToken, User, token_digest
 from apps.accounts.services._audit import audit
 
 
-def token_create(*, user: User, by, name: str = "cli") -> tuple[ApiToken, str]:
+def token_create(*, user: User, by: Actor, name: str = "cli") -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     raw = ApiToken.generate()
     token = ApiToken(user=user, name=name or "cli", digest=token_digest(raw), prefix=raw[:8])
@@ -20,7 +20,7 @@ def token_create(*, user: User, by, name: str = "cli") -> tuple[ApiToken, str]:
     return token, raw
 
 
-def token_revoke(*, token: ApiToken, by) -> ApiToken:
+def token_revoke(*, token: ApiToken, by: Actor) -> ApiToken:
     with transaction.atomic():
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
@@ -28,6 +28,6 @@ def token_revoke(*, token: ApiToken, by) -> ApiToken:
     return token
 
 
-def tokens_revoke_all(*, user: User, by) -> int:
+def tokens_revoke_all(*, user: User, by: Actor) -> int:
     """Revoke every live token of the user; the caller owns the transaction and the audit."""
     return ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())

@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
-from apps.accounts.models import User
+from apps.accounts.models import Actor, User
 from apps.accounts.services._audit import audit
 from apps.accounts.services.guards import acting_user, own_password_check, user_manage_check
 from apps.accounts.services.tokens import tokens_revoke_all
@@ -25,7 +25,7 @@ def _password_check(*, password: str, user: User) -> None:
 
 
 def user_create(
-    *, by, username: str, password: str, email: str | None = None, first_name: str = "", last_name: str = ""
+    *, by: Actor, username: str, password: str, email: str | None = None, first_name: str = "", last_name: str = ""
 ) -> User:
     """A new active user with a validated, hashed password and no rights."""
     user = User(
@@ -41,7 +41,7 @@ def user_create(
     return user
 
 
-def user_update(*, user: User, by, fields: dict[str, Any]) -> User:
+def user_update(*, user: User, by: Actor, fields: dict[str, Any]) -> User:
     """Change the user's name and contact fields (not the password: see user_set_password)."""
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
@@ -56,7 +56,7 @@ def user_update(*, user: User, by, fields: dict[str, Any]) -> User:
     return user
 
 
-def user_set_password(*, user: User, by, password: str, current_password: str | None = None) -> User:
+def user_set_password(*, user: User, by: Actor, password: str, current_password: str | None = None) -> User:
     """Reset the password (your own only with the current one); the user's API tokens are
     revoked with it."""
     user_manage_check(by=by, user=user, verb="set the password of")
@@ -70,12 +70,12 @@ def user_set_password(*, user: User, by, password: str, current_password: str | 
     return user
 
 
-def _not_self(*, user: User, by, verb: str) -> None:
+def _not_self(*, user: User, by: Actor, verb: str) -> None:
     if getattr(by, "pk", None) == user.pk:
         raise Conflict(f"You cannot {verb} yourself.")
 
 
-def user_deactivate(*, user: User, by) -> User:
+def user_deactivate(*, user: User, by: Actor) -> User:
     """The user can no longer log in; their API tokens are revoked."""
     _not_self(user=user, by=by, verb="deactivate")
     user_manage_check(by=by, user=user, verb="deactivate")
@@ -87,7 +87,7 @@ def user_deactivate(*, user: User, by) -> User:
     return user
 
 
-def user_delete(*, user: User, by) -> None:
+def user_delete(*, user: User, by: Actor) -> None:
     _not_self(user=user, by=by, verb="delete")
     user_manage_check(by=by, user=user, verb="delete")
     with transaction.atomic():

@@ -6,7 +6,9 @@ stop command), so a change takes effect within a fraction of a second; it also l
 at every heartbeat, so a missed message costs one heartbeat at most. At each heartbeat it
 runs the network check (see failover.py). SIGTERM, SIGINT or ``manage.py agent_stop`` stop
 it cleanly: its workers finish their current calls, its node is marked down and what it
-ran moves to healthy nodes. A restarted agent adopts the workers it left running.
+ran moves to healthy nodes. A restarted agent adopts the workers it left running and
+replaces each with a worker of its own (supervisor.py); they stop on their own if no agent
+comes back within AGENT_DOWN_AFTER (watch.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from apps.engine.agent.metrics import node_metrics
 from apps.engine.agent.reconcile import (
     Action,
     Forget,
+    Mode,
     Pause,
     Phase,
     Restarted,
@@ -162,6 +165,8 @@ class AgentLoop:
         self._notice_ready()
         self._notice_standby()
         wanted, recorded = state.host_view(hostname=self.config.name)
+        self.supervisor.adopted_settle(wanted={pid for pid, want in wanted.items() if want.mode != Mode.OFF},
+                                       grace=STOP_GRACE)
         seen = {processor_id: handle.seen() for processor_id, handle in self.supervisor.handles.items()}
         actions = reconcile(wanted=wanted, seen=seen, now=now)
         for action in actions:

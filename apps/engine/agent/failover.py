@@ -4,7 +4,7 @@ healthy, a new concurrency, never placed) are placed again on healthy nodes.
 
 A Redis lock taken for one heartbeat interval lets one agent act per interval. Calls the
 lost workers had taken come back by late acknowledgement: RabbitMQ returns them when the
-connection drops, Redis after BROKER_VISIBILITY_TIMEOUT.
+connection drops, Redis after BROKER_VISIBILITY_TIMEOUT (apps.engine.redis_lease).
 """
 
 from __future__ import annotations

@@ -1,9 +1,13 @@
 """The worker processes of one agent: ``manage.py worker`` subprocesses, one per deployment.
 
 Each worker runs in a session of its own, so a Ctrl-C meant for the agent does not reach it
-and a restarted agent can adopt it. A new worker is taken from a standby process when one
-is ready (see standby.py), and a new standby is started behind it
-(AGENT_STANDBY of them are kept).
+and outlives an agent that is killed. A restarted agent adopts the workers it left: they keep
+serving while it starts a worker of its own for each (a child it supervises: exit codes,
+restarts), and each adopted one retires once its replacement is ready (or at once when it is
+no longer wanted). A worker's watch (watch.py) stops it if no agent comes back.
+
+A new worker is taken from a standby process when one is ready (see standby.py), and a new
+standby is started behind it (AGENT_STANDBY of them are kept).
 
 Stopping is a warm shutdown: SIGTERM to the worker's main process makes Celery stop
 consuming at once and let its current calls finish. The worker then "retires": it no
@@ -73,8 +77,9 @@ class WorkerHandle:
 
 def worker_command(*, hostname: str, processor_name: str | None = None, cpus: int = 1,
                    paused: bool = False) -> list[str]:
-    """``manage.py worker`` for a processor, or a standby one when ``processor_name`` is None."""
-    argv = [sys.executable, str(BASE_DIR / "manage.py"), "worker", "--hostname", hostname]
+    """``manage.py worker`` for a processor, or a standby one when ``processor_name`` is None.
+    The agent's name is its hostname: the worker watches that agent (apps.engine.agent.watch)."""
+    argv = [sys.executable, str(BASE_DIR / "manage.py"), "worker", "--hostname", hostname, "--agent", hostname]
     if processor_name is None:
         return [*argv, "--standby"]
     argv += ["--processor", processor_name, "-c", str(cpus)]
@@ -110,6 +115,7 @@ class Supervisor:
         self.hostname = hostname
         self.log_dir = log_dir
         self.handles: dict[str, WorkerHandle] = {}
+        self.adopted: dict[str, WorkerHandle] = {}  # an earlier agent's, until replaced (by processor id)
         self.retiring: list[WorkerHandle] = []
         self.standby = StandbyPool(size=standby, argv=worker_command(hostname=hostname), cwd=BASE_DIR,
                                    log_path=log_dir / f"worker-standby@{hostname}.log")
@@ -138,21 +144,34 @@ class Supervisor:
         return handle
 
     def adopt(self, *, processor_id: str, processor_name: str, pid: int, cpus: int, ready: bool) -> bool:
-        """Take over a worker an earlier agent started; False when ``pid`` is not one."""
+        """Take over a worker an earlier agent started, until a worker of this agent replaces
+        it (see ``adopted_settle``); False when ``pid`` is not one."""
         if not is_worker_process(pid=pid, processor_name=processor_name, hostname=self.hostname):
             return False
-        self.handles[processor_id] = WorkerHandle(
+        self.adopted[processor_id] = WorkerHandle(
             processor_id=processor_id, processor_name=processor_name, name=f"{processor_name}@{self.hostname}",
             cpus=cpus, pid=pid, popen=None, phase=Phase.READY if ready else Phase.STARTING,
         )
-        logger.info("adopted worker %s@%s (pid %s)", processor_name, self.hostname, pid)
+        logger.info("adopted worker %s@%s (pid %s): it serves until a worker of this agent replaces it",
+                    processor_name, self.hostname, pid)
         return True
+
+    def adopted_settle(self, *, wanted: set[str], grace: float) -> None:
+        """Retire each adopted worker whose replacement is ready, or that is no longer wanted
+        (``wanted``: the processors this host should run)."""
+        for processor_id in list(self.adopted):
+            replacement = self.handles.get(processor_id)
+            if processor_id not in wanted or (replacement is not None and replacement.phase == Phase.READY):
+                self._retire(self.adopted.pop(processor_id), grace=grace)
 
     def stop(self, processor_id: str, *, grace: float) -> None:
         """Warm shutdown: the worker stops taking calls now and retires."""
         handle = self.handles.pop(processor_id, None)
         if handle is None or handle.phase == Phase.CRASHED:
             return
+        self._retire(handle, grace=grace)
+
+    def _retire(self, handle: WorkerHandle, *, grace: float) -> None:
         handle.phase, handle.stop_deadline = Phase.STOPPING, time.monotonic() + grace
         try:
             os.kill(handle.pid, signal.SIGTERM)  # the main process only: a warm shutdown
@@ -182,6 +201,12 @@ class Supervisor:
                 _signal_group(handle.pid, signal.SIGKILL)
                 self._crashed(handle, now)
                 ended.append(handle)
+        for processor_id, handle in list(self.adopted.items()):
+            if not handle.alive():  # not this agent's child: its exit code is not known here
+                _signal_group(handle.pid, signal.SIGKILL)
+                logger.warning("adopted worker %s (pid %s) exited", handle.name, handle.pid)
+                del self.adopted[processor_id]
+                ended.append(handle)
         return ended
 
     def _crashed(self, handle: WorkerHandle, now: float) -> None:
@@ -194,19 +219,20 @@ class Supervisor:
 
     def transitional(self) -> bool:
         """Whether a worker is starting, retiring or waiting to restart (watch closely)."""
-        return bool(self.retiring) or any(h.phase != Phase.READY for h in self.handles.values())
+        return bool(self.retiring or self.adopted) or any(h.phase != Phase.READY for h in self.handles.values())
 
     def stop_all(self, *, grace: float) -> None:
         """Warm-stop every worker; kill those still running after ``grace`` seconds."""
         for processor_id in list(self.handles):
             self.stop(processor_id, grace=grace)
+        self.adopted_settle(wanted=set(), grace=grace)
         deadline = time.monotonic() + grace
         while any(h.alive() for h in self.retiring) and time.monotonic() < deadline:
             time.sleep(0.1)
         self.kill_all()
 
     def kill_all(self) -> None:
-        everyone = [*self.handles.values(), *self.retiring]
+        everyone = [*self.handles.values(), *self.adopted.values(), *self.retiring]
         self.standby.kill_all()
         for handle in everyone:
             _signal_group(handle.pid, signal.SIGKILL)
@@ -217,4 +243,5 @@ class Supervisor:
                 except subprocess.TimeoutExpired:
                     pass
         self.handles.clear()
+        self.adopted.clear()
         self.retiring.clear()

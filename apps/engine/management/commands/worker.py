@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--hostname", default=None, help="Host name to register under")
         parser.add_argument("--loglevel", "-l", default="INFO")
         parser.add_argument("--paused", action="store_true", help="Start without taking calls")
+        parser.add_argument("--agent", default=None,
+                            help="The agent that started this worker: stop taking calls once it is gone")
         parser.add_argument("--standby", action="store_true",
                             help="Warm up, then read the processor to serve from stdin (agents use it)")
 
@@ -48,7 +50,8 @@ class Command(BaseCommand):
         concurrency = options["concurrency"] or processor.concurrency
         try:
             worker_run(processor=processor, mount=mount, concurrency=concurrency,
-                       hostname=options["hostname"], loglevel=options["loglevel"], paused=options["paused"])
+                       hostname=options["hostname"], loglevel=options["loglevel"], paused=options["paused"],
+                       agent=options["agent"])
         except WorkerSetupError as error:
             raise CommandError(str(error)) from None
 
