@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "channels",
-    "django_celery_beat",
     "apps.core",
     "apps.accounts",
     "apps.network",
@@ -199,7 +198,8 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("BROKER_CONNECTION_MAX_RETRIES", 
 # before each call the way Django does before each request (a new connection per call
 # costs a PostgreSQL backend fork and a handshake).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# celery beat fires the sockets' schedules only while it holds the scheduler lease (apps.engine.beat).
+CELERY_BEAT_SCHEDULER = "apps.engine.beat:ElectedScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK: dict[str, Any] = {
@@ -306,6 +306,12 @@ DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 # Platform housekeeping runs on the platform queue (mounts, schedule firings, join expiry).
 PLATFORM_QUEUE = "elasticcode.platform"
+# The scheduler (celery beat with apps.engine.beat): one beat fires the sockets' schedules,
+# the one holding a Redis lease it renews every tick; another takes over within
+# SCHEDULER_LEASE_SECONDS of its stop. A slot fired more than SCHEDULE_MISSED_AFTER seconds
+# late counts as missed and follows the socket's missed-run policy.
+SCHEDULER_LEASE_SECONDS = env_float("SCHEDULER_LEASE_SECONDS", 10.0)
+SCHEDULE_MISSED_AFTER = env_float("SCHEDULE_MISSED_AFTER", 30.0)
 CELERY_BEAT_SCHEDULE = {
     "expire-joins": {"task": "elasticcode.expire_joins", "schedule": 30.0, "options": {"queue": PLATFORM_QUEUE}},
 }

@@ -23,6 +23,7 @@ from apps.core.errors import NotFound
 from apps.core.routers import PlatformRouter
 from apps.core.viewsets import SafeJSONParser
 from apps.engine.control import call_cancel_request, processor_mount_request, socket_run
+from apps.engine.scheduling import schedule_runs
 from apps.engine.workflows import workflow_result, workflow_start
 from apps.processors.serializers import ProcessorSerializer
 
@@ -53,10 +54,30 @@ class ProcessorVerbs:
         return Response(ProcessorSerializer(processor).data, status=status.HTTP_202_ACCEPTED)
 
 
-class SocketVerbs:
-    """``POST /api/sockets/{id}/run/``: added to the sockets' viewset."""
+class ScheduleRunSerializer(serializers.Serializer):
+    slot = serializers.DateTimeField(
+        help_text="The time the schedule named (the latest, for missed runs decided together).")
+    decision = serializers.CharField(
+        help_text="fired, caught_up (run for missed runs), skipped or refused (queue full).")
+    missed = serializers.IntegerField(help_text="Missed runs the decision stands for.")
+    note = serializers.CharField()
+    call = serializers.UUIDField(source="call_id", allow_null=True)
+    state = serializers.CharField(source="call.state", default=None, allow_null=True,
+                                  help_text="The run's outcome: its call's state.")
+    created = serializers.DateTimeField(help_text="When the scheduler decided.")
 
-    rights = {"run": Right.RUN_TASK}
+
+class SocketVerbs:
+    """``POST /api/sockets/{id}/run/`` and ``GET /api/sockets/{id}/schedule-runs/``: added to
+    the sockets' viewset."""
+
+    rights = {"run": Right.RUN_TASK, "schedule_runs": Right.READ_SOCKET}
+
+    @extend_schema(responses=ScheduleRunSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="schedule-runs")
+    def schedule_runs(self, request, id=None):
+        """The socket's latest schedule decisions (20), newest first, each run with its outcome."""
+        return Response(ScheduleRunSerializer(schedule_runs(socket=self.get_object()), many=True).data)
 
     @extend_schema(request=RunRequest, responses={202: CallSerializer})
     @action(detail=True, methods=["post"])

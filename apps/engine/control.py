@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from apps.calls.models import FINAL_STATES, Call
@@ -13,7 +14,6 @@ from apps.engine.dispatch import call_submit
 from apps.engine.mount_status import mount_status_set
 from apps.engine.recording import call_cancel
 from apps.processors.models import MountStatus, Processor, Socket
-from apps.processors.schedules import PLATFORM_QUEUE
 from apps.processors.services import processor_repository_url, repository_check
 from flowsite.celery import app as celery_app
 
@@ -28,7 +28,7 @@ def processor_mount_request(*, processor: Processor, by) -> Processor:
     with transaction.atomic():
         mount_status_set(processor=processor, status=MountStatus.QUEUED)
         transaction.on_commit(lambda: celery_app.send_task(
-            MOUNT_TASK, kwargs={"processor_id": str(processor.pk)}, queue=PLATFORM_QUEUE))
+            MOUNT_TASK, kwargs={"processor_id": str(processor.pk)}, queue=settings.PLATFORM_QUEUE))
     return processor
 
 

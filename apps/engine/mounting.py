@@ -180,7 +180,7 @@ def _task_fields(*, processor: Processor, info: FunctionInfo) -> dict:
     return {
         "module": processor.module, "gitrepo": processor.gitrepo, "source": info.source or "",
         "docstring": info.doc or "", "accepts_plugs": info.accepts_plugs,
-        "accepts_output": info.accepts_output, "enabled": True,
+        "accepts_output": info.accepts_output, "enabled": True, "returns": (info.returns or "")[:200],
     }
 
 

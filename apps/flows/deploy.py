@@ -21,6 +21,12 @@ UPDATE_PROCESSOR for a processor's settings, ADD_QUEUE / UPDATE_QUEUE, ADD_SOCKE
 UPDATE_SOCKET, RUN_TASK for a new or changed schedule, ADD_PLUG / UPDATE_PLUG / DELETE_PLUG.
 They are checked before the object is touched: a refused object reports the missing right
 as its error and is left as it was.
+
+Wires are typed (apps.flows.wires): a version holding a wire whose result can never be a
+value its argument takes is refused whole, before anything is touched (400, one sentence per
+such wire, the canvas's words). Whole, not per plug: deploying the rest would leave the
+target waiting for an argument that never comes, or running without it. Wires the checker
+cannot decide deploy, each with a warning.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from apps.accounts.permissions import right_require
 from apps.accounts.rights import Right
 from apps.core.errors import BadRequest, PlatformError
 from apps.flows.models import Flow, Version
+from apps.flows.wires import version_wires_judge
 from apps.network.models import Queue, QueueType
 from apps.network.services import queue_check, queue_create, queue_update
 from apps.processors.models import Plug, Processor, Socket
@@ -104,8 +111,11 @@ def _flow_queue(name: str, *, flow_key: str) -> Queue | None:
 def _socket_fields(data: dict, settings: dict, processor: Processor, current: Socket | None) -> dict:
     fields = {"processor": processor, "task": data.get("task"),
               "interval": settings.get("interval") or None, "cron": settings.get("cron") or ""}
-    if fields["interval"] or fields["cron"]:
-        fields["schedule_type"] = "INTERVAL" if fields["interval"] else "CRON"
+    # A schedule on the canvas fires once deployed (the interval wins when both are set);
+    # none there removes the socket's.
+    fields["schedule_type"] = "INTERVAL" if fields["interval"] else "CRON" if fields["cron"] else ""
+    fields["scheduled"] = bool(fields["schedule_type"])
+    fields.update({key: settings[key] for key in ("missed_policy", "missed_max") if settings.get(key) is not None})
     if current is not None and current.task.name == fields["task"]:
         fields.pop("task")
     return fields
@@ -254,8 +264,16 @@ def _guarded(work, kind: str, name: str) -> tuple[Any, list[dict]]:
 
 
 def flow_deploy(*, flow: Flow, version: Version, by) -> list[dict[str, Any]]:
-    """Apply ``version`` to the network; returns one outcome per object."""
+    """Apply ``version`` to the network; returns one outcome per object (a plug whose types
+    the checker could not decide carries the ``warning``).
+
+    Raises BadRequest, changing nothing, when a wire's types do not match."""
     document = version.document if isinstance(version.document, dict) else {}
+    wires = version_wires_judge(document)
+    if wires.refused:
+        raise BadRequest(" ".join([*wires.refused, "Nothing was deployed: plug those wires into arguments "
+                                   "of a matching type, or change the annotations."]),
+                         detail={"wires": wires.refused})
     outcomes: list[dict] = []
     sockets: dict[str, Socket] = {}
     for node in document.get("nodes", []):
@@ -274,7 +292,8 @@ def flow_deploy(*, flow: Flow, version: Version, by) -> list[dict[str, Any]]:
         wanted.add(name)
         _, results = _guarded(lambda edge=edge: (None, _plug(edge, flow=flow, sockets=sockets, by=by)),
                               "plug", name)
-        outcomes += results
+        warning = wires.warnings.get(str(edge.get("id")))
+        outcomes += [{**r, "warning": warning} if warning and r["name"] == name else r for r in results]
     stale = Plug.objects.filter(flow_key=str(flow.pk)).exclude(name__in=wanted)
     for plug in stale.select_related("target"):
         _, results = _guarded(lambda plug=plug: _plug_remove(plug, by=by), "plug", plug.name)

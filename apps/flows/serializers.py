@@ -46,6 +46,8 @@ class DeployOutcome(serializers.Serializer):
     ok = serializers.BooleanField()
     error = serializers.CharField(required=False)
     detail = serializers.CharField(required=False, help_text="Where a shared socket lives.")
+    warning = serializers.CharField(
+        required=False, help_text="A plug whose types the checker could not decide: it deployed, and this says why.")
 
 
 class DeployResult(serializers.Serializer):

@@ -68,7 +68,8 @@ def event_topics(event: dict, *, queue: str | None = None, flows: tuple[str, ...
         return ["processors", f"processor:{event['processor']}"] if event.get("processor") else []
     if kind == "socket":  # a socket created, changed or deleted (apps.processors.events)
         return _socket_topics(event)
-    if kind not in ("call", "log", "metric", "scale"):  # scale: the autoscaler's decisions
+    # scale, schedule: the autoscaler's and the scheduler's decisions
+    if kind not in ("call", "log", "metric", "scale", "schedule"):
         return []
     topics = ["calls:all"] if kind == "call" else ["metrics"] if kind == "metric" else []
     if event.get("run"):

@@ -30,7 +30,7 @@ from apps.processors.models import (
     TrustedRepository,
     Work,
 )
-from apps.processors.schedules import schedule_write_runs_tasks
+from apps.processors.schedules import schedule_preview, schedule_write_runs_tasks
 
 _operation_schema = extend_schema(request=None, responses=s.ProcessorSerializer)
 
@@ -130,7 +130,18 @@ class SocketViewSet(CrudViewSet):
     filterset_class = filterset_for(
         Socket, by_name=("processor", "queue", "task"), fields=("status", "scheduled", "enabled")
     )
-    rights = crud_rights("SOCKET", "SOCKETS")
+    rights = {**crud_rights("SOCKET", "SOCKETS"), "schedule_preview": Right.LS_SOCKETS}
+
+    @extend_schema(request=s.SchedulePreviewRequest, responses=s.SchedulePreview)
+    @action(detail=False, methods=["post"], url_path="schedule-preview")
+    def schedule_preview(self, request):
+        """The next five runs of a proposed schedule (before it is saved), in UTC and the given
+        time zone; 400 naming what is wrong with it (a bad cron expression, say)."""
+        body = s.SchedulePreviewRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return Response(schedule_preview(schedule_type=data["schedule_type"], cron=data.get("cron", ""),
+                                         interval=data.get("interval"), zone=data.get("timezone") or "UTC"))
 
     def _schedule_right(self, socket: Socket | None, fields: dict) -> None:
         """A schedule runs tasks: setting or changing one needs RUN_TASK as well."""

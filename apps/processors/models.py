@@ -167,6 +167,10 @@ class Task(BaseModel):
     docstring = models.TextField(blank=True, default="")
     accepts_plugs = models.BooleanField(default=False)
     accepts_output = models.BooleanField(default=False)
+    returns = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="The function's return annotation as written; empty: unannotated (Any). Types its result "
+                  "output on the canvas (apps.processors.wire_types).")
 
     class Meta(BaseModel.Meta):
         db_table = "task"
@@ -217,6 +221,14 @@ class ScheduleType(models.TextChoices):
     INTERVAL = "INTERVAL"
 
 
+class MissedPolicy(models.TextChoices):
+    """What a schedule does about runs it missed (the platform down, the scheduler stopped)."""
+
+    SKIP = "skip", "Skip them"
+    ONCE = "once", "Run once for all of them"
+    ALL = "all", "Run each, up to missed_max"
+
+
 class Socket(BaseModel):
     """One function of a processor, exposed as a task behind a queue."""
 
@@ -233,6 +245,16 @@ class Socket(BaseModel):
     cron = models.CharField(max_length=100, blank=True, default="")
     interval = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds.")
     data = models.JSONField(null=True, blank=True, help_text="Input of scheduled runs.")
+    missed_policy = models.CharField(
+        max_length=10, choices=MissedPolicy.choices, default=MissedPolicy.ONCE,
+        help_text="Runs of the schedule missed while no scheduler ran: skip them, run once, or run each "
+                  "(the latest missed_max).")
+    missed_max = models.PositiveIntegerField(
+        default=10, help_text="With the policy 'all': the most missed runs made up for; older ones are skipped.")
+    schedule_since = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the schedule's clock started (set, changed, or its processor resumed): runs before "
+                  "it are not owed; an interval schedule's runs fall on since + k * interval.")
     description = models.TextField(blank=True, default="")
     concurrency = models.PositiveIntegerField(
         null=True, blank=True,

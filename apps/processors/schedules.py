@@ -1,55 +1,106 @@
-"""A socket's schedule (interval or cron) kept as a django-celery-beat PeriodicTask.
+"""A socket's schedule: when it fires (cron in UTC, or every N seconds), checked and previewed.
 
-The beat scheduler reads these rows from the database; each firing sends
-``elasticcode.fire_schedule`` (engine) to the platform queue, which starts a new run of
-the socket with its configured input. Socket services call these functions whenever a
-socket is created, changed, paused or deleted, so the schedule follows the socket.
+A schedule's times are its slots: for a cron schedule the times its expression names (in
+UTC), for an interval schedule ``schedule_since + k * interval``. ``schedule_since`` is when
+the schedule's clock started (the schedule set or changed, its processor resumed): slots
+before it are not owed. The elected scheduler (apps.engine.scheduling, run by ``celery
+beat`` with apps.engine.beat) fires the slots and follows each socket's missed-run policy.
+Socket services call ``socket_schedule_sync`` whenever a socket is created or changed.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cronsim import CronSim, CronSimError
 from django.utils import timezone
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from apps.core.errors import BadRequest
 from apps.processors.models import ScheduleType, Socket
 
-FIRE_TASK = "elasticcode.fire_schedule"
-PLATFORM_QUEUE = "elasticcode.platform"
-
-
-def _task_name(socket_id) -> str:
-    return f"socket:{socket_id}"
-
-
-def _crontab(expression: str) -> CrontabSchedule:
-    fields = expression.split()
-    if len(fields) != 5:
-        raise BadRequest("The schedule is not valid.",
-                         detail={"cron": ["Use five fields: minute hour day-of-month month day-of-week."]})
-    minute, hour, day_of_month, month_of_year, day_of_week = fields
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year,
-        day_of_week=day_of_week, timezone="UTC",
-    )
-    return schedule
-
-
-def _schedule_fields(socket: Socket) -> dict:
-    if socket.schedule_type == ScheduleType.CRON:
-        return {"crontab": _crontab(socket.cron), "interval": None}
-    if not socket.interval or socket.interval < 1:
-        raise BadRequest("The schedule is not valid.", detail={"interval": ["Give an interval of 1 s or more."]})
-    interval, _ = IntervalSchedule.objects.get_or_create(every=socket.interval, period=IntervalSchedule.SECONDS)
-    return {"interval": interval, "crontab": None}
-
+PREVIEW_COUNT = 5
+CRON_HELP = "Use five fields: minute hour day-of-month month day-of-week, in UTC (e.g. */15 * * * *)."
 
 # What a scheduled socket runs, with what input, and whether it fires: changing one of
 # these on a socket that has a schedule starts tasks, so it needs RUN_TASK.
-SCHEDULE_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "data", "task", "processor", "enabled")
+SCHEDULE_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "data", "task", "processor", "enabled",
+                   "missed_policy", "missed_max")
+# What decides the slots: a change restarts the schedule's clock (the old slots are not owed).
+CLOCK_FIELDS = ("schedule_type", "scheduled", "cron", "interval", "enabled")
+
+
+def cron_check(expression: str) -> None:
+    """Raise BadRequest (field ``cron``) naming what is wrong with a cron expression."""
+    try:
+        CronSim(expression, datetime(2000, 1, 1, tzinfo=UTC))
+    except (CronSimError, ValueError) as error:
+        reason = str(error).rstrip(".") or "not a cron expression"
+        raise BadRequest(f"The cron expression '{expression}' is not valid: {reason[:1].lower()}{reason[1:]}.",
+                         detail={"cron": [f"{reason}. {CRON_HELP}"]}) from None
+
+
+def schedule_check(*, schedule_type: str, cron: str, interval: int | None) -> None:
+    """Raise BadRequest naming what is wrong with a schedule (nothing when it has none)."""
+    if schedule_type == ScheduleType.CRON:
+        if not (cron or "").strip():
+            raise BadRequest("The schedule is not valid: give a cron expression.",
+                             detail={"cron": [f"Give a cron expression. {CRON_HELP}"]})
+        cron_check(cron.strip())
+    elif schedule_type == ScheduleType.INTERVAL:
+        if not interval or interval < 1:
+            raise BadRequest("The schedule is not valid: give an interval of 1 s or more.",
+                             detail={"interval": ["Give an interval of 1 s or more."]})
+    elif schedule_type:
+        raise BadRequest("The schedule is not valid: use CRON, INTERVAL or nothing.",
+                         detail={"schedule_type": ["Use CRON, INTERVAL or nothing."]})
+
+
+def slots_after(*, schedule_type: str, cron: str, interval: int | None, since: datetime,
+                after: datetime) -> Iterator[datetime]:
+    """The schedule's slots strictly after ``after``, in order (UTC)."""
+    if schedule_type == ScheduleType.CRON:
+        yield from CronSim(cron.strip(), after.astimezone(UTC))
+        return
+    every = timedelta(seconds=interval or 1)
+    steps = max(0, int((after - since) / every) + 1)
+    slot = since + every * steps
+    while slot <= after:  # float rounding
+        slot += every
+    while True:
+        yield slot
+        slot += every
+
+
+def socket_slots_after(socket: Socket, after: datetime) -> Iterator[datetime]:
+    return slots_after(schedule_type=socket.schedule_type, cron=socket.cron, interval=socket.interval,
+                       since=socket.schedule_since or socket.created, after=after)
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; BadRequest (field ``timezone``) when there is none."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise BadRequest(f"Unknown time zone '{name}'.",
+                         detail={"timezone": ["Give an IANA time zone name, e.g. Europe/Paris."]}) from None
+
+
+def schedule_preview(*, schedule_type: str, cron: str = "", interval: int | None = None, zone: str = "UTC",
+                     now: datetime | None = None, count: int = PREVIEW_COUNT) -> dict:
+    """The next ``count`` runs of a proposed schedule, in UTC and in ``zone`` (an interval
+    schedule starts its clock when saved: now). Raises BadRequest naming what is wrong."""
+    if not schedule_type:
+        raise BadRequest("The schedule is not valid: choose CRON or INTERVAL.",
+                         detail={"schedule_type": ["Choose CRON or INTERVAL."]})
+    schedule_check(schedule_type=schedule_type, cron=cron, interval=interval)
+    local = time_zone(zone)
+    now = now or timezone.now()
+    slots = slots_after(schedule_type=schedule_type, cron=cron, interval=interval, since=now, after=now)
+    runs = [next(slots) for _ in range(count)]
+    return {"timezone": local.key, "runs": [{"utc": run.astimezone(UTC).isoformat(),
+                                             "local": run.astimezone(local).isoformat()} for run in runs]}
 
 
 def schedule_write_runs_tasks(*, socket: Socket | None, fields: dict) -> bool:
@@ -67,39 +118,31 @@ def schedule_write_runs_tasks(*, socket: Socket | None, fields: dict) -> bool:
     return any(name in wanted and wanted[name] != current[name] for name in SCHEDULE_FIELDS)
 
 
-def socket_schedule_sync(*, socket: Socket) -> PeriodicTask | None:
-    """Create, update or remove the socket's PeriodicTask to match the socket."""
+def schedule_clock(socket: Socket) -> tuple:
+    """What the socket's slots depend on; a change restarts its clock."""
+    return tuple(getattr(socket, name) for name in CLOCK_FIELDS)
+
+
+def socket_schedule_sync(*, socket: Socket, clock_before: tuple | None = None, restart: bool = False) -> None:
+    """Check the socket's schedule (BadRequest naming what is wrong) and restart its clock
+    when it is new (``clock_before`` None), its slots changed, or ``restart`` (its processor
+    resumed): the runs missed before are not owed."""
+    schedule_check(schedule_type=socket.schedule_type, cron=socket.cron, interval=socket.interval)
     if not socket.schedule_type:
-        socket_schedule_delete(socket_id=socket.pk)
-        return None
-    enabled = socket.scheduled and socket.enabled and socket.processor.requested_status != "paused"
-    task, _ = PeriodicTask.objects.update_or_create(
-        name=_task_name(socket.pk),
-        defaults={
-            **_schedule_fields(socket), "task": FIRE_TASK, "queue": PLATFORM_QUEUE,
-            "kwargs": json.dumps({"socket_id": str(socket.pk)}), "enabled": enabled,
-            "description": f"Runs {socket.name}",
-        },
-    )
-    return task
+        return
+    if restart or clock_before is None or clock_before != schedule_clock(socket):
+        socket.schedule_since = timezone.now()
+        Socket.objects.filter(pk=socket.pk).update(schedule_since=socket.schedule_since)
 
 
-def socket_schedule_delete(*, socket_id) -> None:
-    PeriodicTask.objects.filter(name=_task_name(socket_id)).delete()
-
-
-def socket_next_firings(*, socket: Socket, count: int = 3) -> list[datetime]:
-    """The next firing times of the socket's schedule (empty when it has none or is off).
-
-    Interval schedules list ``count`` firings; cron schedules list the next one."""
-    task = PeriodicTask.objects.filter(name=_task_name(socket.pk), enabled=True).first()
-    if task is None:
+def socket_next_firings(*, socket: Socket, count: int = 3, now: datetime | None = None) -> list[datetime]:
+    """The next firing times of the socket's schedule (empty when it has none or is off)."""
+    if not (socket.schedule_type and socket.scheduled and socket.enabled):
         return []
-    now = timezone.now()
-    if task.interval is not None:
-        every = task.interval.schedule.run_every
-        start = (task.last_run_at or now) + every
-        while start < now:
-            start += every
-        return [start + every * i for i in range(count)]
-    return [now + task.crontab.schedule.remaining_estimate(now)]
+    if socket.processor.requested_status == "paused":
+        return []
+    try:
+        slots = socket_slots_after(socket, now or timezone.now())
+        return [next(slots) for _ in range(count)]
+    except (CronSimError, ValueError):  # a cron saved before expressions were checked
+        return []

@@ -94,7 +94,7 @@ class TaskSerializer(PlatformSerializer):
         model = Task
         fields = [
             *BASE_FIELDS, "processor", "module", "gitrepo", "mixin", "source", "code", "docstring",
-            "accepts_plugs", "accepts_output",
+            "accepts_plugs", "accepts_output", "returns",
         ]
         read_only_fields = BASE_READ_ONLY
 
@@ -135,10 +135,30 @@ class SocketSerializer(PlatformSerializer):
         model = Socket
         fields = [
             *BASE_FIELDS, "processor", "task", "queue", "schedule_type", "scheduled", "cron",
-            "interval", "data", "description", "concurrency", "wait", "flow_key", "flow_version",
+            "interval", "data", "missed_policy", "missed_max", "schedule_since", "description", "concurrency",
+            "wait", "flow_key", "flow_version",
         ]
-        read_only_fields = [*BASE_READ_ONLY, "flow_key", "flow_version"]
-        extra_kwargs = {"concurrency": {"min_value": 1}}
+        read_only_fields = [*BASE_READ_ONLY, "flow_key", "flow_version", "schedule_since"]
+        extra_kwargs = {"concurrency": {"min_value": 1}, "missed_max": {"min_value": 1, "max_value": 10_000}}
+
+
+class SchedulePreviewRequest(serializers.Serializer):
+    schedule_type = serializers.ChoiceField(choices=["CRON", "INTERVAL"])
+    cron = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    interval = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10**9,
+                                        help_text="Seconds.")
+    timezone = serializers.CharField(required=False, allow_blank=True, max_length=64,
+                                     help_text="The user's IANA time zone (the browser's); default UTC.")
+
+
+class ScheduledRunTime(serializers.Serializer):
+    utc = serializers.DateTimeField()
+    local = serializers.DateTimeField(help_text="The same time in the request's time zone.")
+
+
+class SchedulePreview(serializers.Serializer):
+    timezone = serializers.CharField()
+    runs = ScheduledRunTime(many=True)
 
 
 class PlugSerializer(PlatformSerializer):

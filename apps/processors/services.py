@@ -40,7 +40,7 @@ from apps.processors.repositories import (
     repo_validate,
 )
 from apps.processors.repository_urls import repo_fetch_url
-from apps.processors.schedules import socket_schedule_delete, socket_schedule_sync
+from apps.processors.schedules import schedule_clock, socket_schedule_sync
 from apps.processors.selectors import trust_rules
 
 
@@ -196,6 +196,7 @@ def processor_request_status(*, processor: Processor, by, status: str) -> Proces
     add up to its concurrency); one with no deployment reaches stopped (or removed) at once.
     """
     with transaction.atomic():
+        resumed = processor.requested_status == Status.PAUSED and status != Status.PAUSED
         processor.requested_status = status
         processor.full_clean()
         processor.save(update_fields=["requested_status", "lastupdated"])
@@ -205,8 +206,9 @@ def processor_request_status(*, processor: Processor, by, status: str) -> Proces
             processor.status = status
             processor.save(update_fields=["status"])
         control_publish_on_commit({"processor": str(processor.pk), "requested_status": status})
-        for socket in processor.sockets.exclude(schedule_type=""):
-            socket_schedule_sync(socket=socket)  # a paused processor's schedules pause with it
+        if resumed:  # a paused processor's schedules paused with it: what they missed is not owed
+            for socket in processor.sockets.exclude(schedule_type=""):
+                socket_schedule_sync(socket=socket, restart=True)
         if status not in (Status.STOPPED, Status.REMOVED):
             # A restart also applies a new concurrency; other requests only place what is not.
             processor_place_if_needed(processor=processor, exact=status == Status.STARTING)
@@ -291,9 +293,9 @@ def socket_update(*, socket: Socket, by, fields: dict[str, Any]) -> Socket:
             processor = fields.get("processor", socket.processor)
             name = fields.get("task", socket.task.name)
             fields["task"] = task_find_or_create(processor=processor, name=name, by=by)
-        before = socket.processor
+        before, clock = socket.processor, schedule_clock(socket)
         socket = object_update(instance=socket, by=by, fields=fields, audit=True)
-        socket_schedule_sync(socket=socket)
+        socket_schedule_sync(socket=socket, clock_before=clock)
         _sockets_changed(before.pk, socket.processor_id)
         socket_event_publish(socket=socket, event="updated", previous_processor=before.name)
         return socket
@@ -316,9 +318,8 @@ def sockets_flow_release(*, flow_key: str) -> None:
 
 
 def socket_delete(*, socket: Socket, by) -> None:
-    """Delete a socket and its schedule (its calls and plugs go with it)."""
+    """Delete a socket and its schedule (its calls, plugs and schedule runs go with it)."""
     with transaction.atomic():
-        socket_schedule_delete(socket_id=socket.pk)
         _sockets_changed(socket.processor_id)
         socket_event_publish(socket=socket, event="deleted")
         object_delete(instance=socket, by=by, audit=True)

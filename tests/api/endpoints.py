@@ -264,6 +264,9 @@ CUSTOM: dict[tuple[str, str], Callable[[], Call]] = {
     ("call", "upstream"): lambda: _detail("call-upstream", make_call()),
     ("call", "downstream"): lambda: _detail("call-downstream", make_call()),
     ("privilege", "catalog"): lambda: Call(reverse("privilege-catalog")),
+    ("socket", "schedule_preview"): lambda: Call(reverse("socket-schedule-preview"),
+                                                 {"schedule_type": "INTERVAL", "interval": 60}),
+    ("socket", "schedule_runs"): lambda: _detail("socket-schedule-runs", make_socket()),
 }
 NOT_IN_MATRIX = {"auth"}  # PUBLIC / AUTHENTICATED: tests/api/test_auth.py
 

@@ -106,6 +106,8 @@ def test_messy_module(example_mount, tmp_path):
     assert len(result.warnings) == 1 and "'unreadable'" in result.warnings[0]
     annotated = result.function("annotated")
     assert [a.annotation for a in annotated.arguments] == ["int", "list[str] | None", "float"]
+    assert annotated.returns == "dict", "the return annotation types the result output"
+    assert result.function("positional").returns is None, "unannotated: Any"
     assert [(a.default, a.has_default) for a in annotated.arguments] == [(None, False), (None, True), (1.5, True)]
     when, sentinel, nan, nested = result.function("odd_defaults").arguments
     assert (when.default, when.default_is_repr) == ("(1, 2)", True)

@@ -58,10 +58,18 @@ class DesignerPage:
 
     def connect(self, source: str, target: str, argument: str) -> None:
         """Drag from the source's result handle onto one argument of the target."""
+        self.draw_wire(source, target, argument)
+        expect(self.page.locator(".react-flow__edge")).to_have_count(1)
+
+    def draw_wire(self, source: str, target: str, argument: str) -> None:
+        """Drag from the source's result handle onto one argument of the target, whatever comes of it."""
         start = self.node(source).locator(".handle-result")
         end = self.node(target).locator(".socket-arg").filter(has_text=re.compile(f"^{re.escape(argument)}\\b"))
         self._drag(start, end)
-        expect(self.page.locator(".react-flow__edge")).to_have_count(1)
+
+    def notice(self) -> Locator:
+        """The one short message the designer shows (what just happened, or what went wrong)."""
+        return self.page.get_by_role("status").locator(".notice")
 
     def _drag(self, start: Locator, end: Locator) -> None:
         """Mouse down, a few moves, mouse up: how React Flow sees a hand drawing a wire."""

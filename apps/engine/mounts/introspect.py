@@ -56,6 +56,7 @@ class FunctionInfo:
     accepts_plugs: bool
     accepts_output: bool
     lineno: int | None = None
+    returns: str | None = None  # the return annotation's text; None: unannotated
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def _introspection(document: dict) -> Introspection:
             accepts_plugs=bool(item.get("accepts_plugs")),
             accepts_output=bool(item.get("accepts_output")),
             lineno=item.get("lineno"),
+            returns=item.get("returns"),
         )
         for item in document.get("functions", [])
     ]

@@ -95,6 +95,7 @@ def function_info(name, func):
         "source": source,
         "lineno": lineno,
         "arguments": [argument_info(i, p) for i, p in enumerate(params)],
+        "returns": annotation_text(signature.return_annotation),
         "accepts_plugs": "plugs" in names or var_kw,
         "accepts_output": "output" in names or var_kw,
     }

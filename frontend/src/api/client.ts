@@ -1,6 +1,6 @@
 /** The typed REST client: one function per endpoint the designer uses. */
 import { query, request } from "./http";
-import type { Argument, Call, CallTreeNode, DeployResult, Flow, FlowCounters, Page, Processor, ProcessorCreate, ProcessorSettings, QueueMessages, QueuePurged, RunInput, Socket, Task, Version } from "./types";
+import type { Argument, Call, CallTreeNode, DeployResult, Flow, FlowCounters, Page, Processor, ProcessorCreate, ProcessorSettings, QueueMessages, QueuePurged, RunInput, SchedulePreview, SchedulePreviewRequest, ScheduleRun, Socket, Task, Version } from "./types";
 
 const ROWS = 1000;
 
@@ -49,6 +49,10 @@ export const api = {
   sockets: {
     byName: (name: string) => byName<Socket>("sockets", name),
     run: (id: string, input: RunInput) => request<Call>("POST", `/api/sockets/${id}/run/`, { body: input }),
+    /** The next five runs of a schedule before it is saved; an ApiError names what is wrong. */
+    schedulePreview: (body: SchedulePreviewRequest, signal?: AbortSignal) =>
+      request<SchedulePreview>("POST", "/api/sockets/schedule-preview/", { body, signal }),
+    scheduleRuns: (id: string) => request<ScheduleRun[]>("GET", `/api/sockets/${id}/schedule-runs/`),
   },
   flows: {
     list: () => list<Flow>("flows"),

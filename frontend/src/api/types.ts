@@ -51,6 +51,8 @@ export type Task = {
   docstring: string;
   accepts_plugs: boolean;
   accepts_output: boolean;
+  /** The return annotation as written; empty: unannotated. */
+  returns: string;
 };
 
 export type ArgumentKind =
@@ -70,6 +72,22 @@ export type Argument = {
   annotation: string;
   default: unknown;
   has_default: boolean;
+};
+
+/** A proposed schedule's next runs (POST /api/sockets/schedule-preview/). */
+export type SchedulePreview = { timezone: string; runs: { utc: string; local: string }[] };
+export type SchedulePreviewRequest = { schedule_type: "CRON" | "INTERVAL"; cron?: string; interval?: number | null; timezone?: string };
+
+/** One decision of the scheduler (GET /api/sockets/{id}/schedule-runs/). */
+export type ScheduleRun = {
+  slot: string;
+  decision: "fired" | "caught_up" | "skipped" | "refused";
+  missed: number;
+  note: string;
+  call: string | null;
+  /** The run's outcome: its call's state. */
+  state: string | null;
+  created: string;
 };
 
 export type Socket = {

@@ -6,6 +6,7 @@ import {
   type Connection,
   type Edge,
   type IsValidConnection,
+  type OnConnectEnd,
   type Viewport,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
@@ -45,6 +46,17 @@ const isValidConnection: IsValidConnection = (connection: Connection | Edge) =>
     sourceHandle: connection.sourceHandle ?? null,
     targetHandle: connection.targetHandle ?? null,
   }) === null;
+
+/** A connection dropped on a handle that refused it: say why (xyflow makes no edge and calls no onConnect). */
+const onConnectEnd: OnConnectEnd = (_event, connection) => {
+  const { fromHandle, toHandle } = connection;
+  // isValid is null (not false) when the pointer is over a refusing handle but not near its centre.
+  if (connection.isValid === true || !fromHandle || !toHandle) return;
+  const [source, target] = fromHandle.type === "source" ? [fromHandle, toHandle] : [toHandle, fromHandle];
+  const state = designerStore.getState();
+  const problem = plugProblem(state, { source: source.nodeId, target: target.nodeId, sourceHandle: source.id ?? null, targetHandle: target.id ?? null });
+  if (problem && !state.readOnly) state.setNotice({ kind: "error", text: problem });
+};
 
 type CanvasProps = {
   /** Culling: on by default above LARGE_GRAPH nodes. */
@@ -86,6 +98,7 @@ export function Canvas({ cull, defaultViewport, fitOnLoad = true, onDropTask, ch
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={connect}
+        onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onlyRenderVisibleElements={cull ?? large}
         defaultViewport={defaultViewport}

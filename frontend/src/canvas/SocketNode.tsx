@@ -49,7 +49,7 @@ export const SocketNode = memo(function SocketNode({ data }: NodeProps<SocketFlo
       {data.shared && <SharedLabel socketName={data.socketName} />}
       {live && <Counts live={live} />}
       <ScaleBadge processor={data.processor} />
-      <Handle type="source" position={Position.Right} id="result" className="handle-result" title="Result" />
+      <Handle type="source" position={Position.Right} id="result" className="handle-result" title={data.returns ? `Result: ${data.returns}` : "Result"} />
       <Handle type="source" position={Position.Right} id="error" className="handle-error" title="Error" />
     </div>
   );

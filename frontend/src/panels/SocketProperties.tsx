@@ -1,12 +1,13 @@
 import { designerStore, useDesigner } from "../store/designer";
-import type { SocketData, SocketSettings } from "../store/document";
+import { MISSED_POLICIES, type MissedPolicy, type SocketData, type SocketSettings } from "../store/document";
 import { socketNames } from "../store/editing";
 import { runAction } from "../store/actions";
 import { nodeById } from "../store/selectors";
 import { ProcessorSection } from "./ProcessorSection";
 import { RecentCalls } from "./RecentCalls";
+import { LastRuns, NextRuns, scheduleOf } from "./SchedulePanel";
 import { SettingField } from "./SettingField";
-import { cron, hostname, optionalInt, rateLimit, socketName, type Parsed } from "./settings";
+import { cron, hostname, optionalInt, rateLimit, requiredInt, socketName, type Parsed } from "./settings";
 import { SourceSection } from "./SourceSection";
 
 type Setting = { key: keyof SocketSettings; label: string; parse: (raw: string) => Parsed<number | string | null>; hint?: string; numeric?: boolean };
@@ -39,6 +40,35 @@ function SettingsFields({ id, data, fields, readOnly }: { id: string; data: Sock
           onCommit={(value) => update(id, { settings: { ...data.settings, [field.key]: value } }, field.key)}
         />
       ))}
+    </>
+  );
+}
+
+const POLICY_LABEL: Record<MissedPolicy, string> = { skip: "Skip them", once: "Run once", all: "Run each (up to a bound)" };
+const MISSED_MAX: Setting = { key: "missed_max", label: "Run at most", parse: requiredInt(1), hint: "Missed runs made up for; older ones are skipped", numeric: true };
+
+/** What the schedule does about runs missed while no scheduler ran (platform down, restarted). */
+function MissedFields({ id, data, readOnly }: { id: string; data: SocketData; readOnly: boolean }) {
+  const update = useDesigner((s) => s.updateNodeData);
+  const selectId = `missed-${id}`;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={selectId}>Missed runs</label>
+        <select
+          id={selectId}
+          value={data.settings.missed_policy}
+          disabled={readOnly}
+          onChange={(event) => update(id, { settings: { ...data.settings, missed_policy: event.target.value as MissedPolicy } }, "missed_policy")}
+        >
+          {MISSED_POLICIES.map((policy) => (
+            <option key={policy} value={policy}>
+              {POLICY_LABEL[policy]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {data.settings.missed_policy === "all" && <SettingsFields id={id} data={data} fields={[MISSED_MAX]} readOnly={readOnly} />}
     </>
   );
 }
@@ -95,8 +125,11 @@ export function SocketProperties({ id }: { id: string }) {
       <h4>Schedule</h4>
       <SettingsFields id={id} data={data} fields={SCHEDULE} readOnly={readOnly} />
       {data.settings.interval !== null && data.settings.cron && (
-        <p className="warning">Both an interval and a cron schedule are set; the socket runs on both.</p>
+        <p className="warning">Both an interval and a cron schedule are set; the socket runs on the interval only.</p>
       )}
+      {scheduleOf(data.settings) && <MissedFields id={id} data={data} readOnly={readOnly} />}
+      <NextRuns settings={data.settings} />
+      <LastRuns socketName={data.socketName} />
       <button type="button" onClick={() => runAction("run")}>
         Run…
       </button>

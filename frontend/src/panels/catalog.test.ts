@@ -45,7 +45,7 @@ const { catalogFollow, catalogNow, catalogReset, reloadCatalog, FALLBACK_POLL_MS
 
 const proc = (status: Processor["mount_status"]): Processor =>
   ({ id: "p1", name: "pipes", gitrepo: "file:///r", branch: "", commit: "", module: "m", mount_status: status, mount_log: "" }) as Processor;
-const task: Task = { id: "t1", name: "do_something", processor: "pipes", module: "m", docstring: "", accepts_plugs: false, accepts_output: false };
+const task: Task = { id: "t1", name: "do_something", processor: "pipes", module: "m", docstring: "", accepts_plugs: false, accepts_output: false, returns: "" };
 const mount = (event: MountEvent["event"], extra: Partial<MountEvent> = {}): MountEvent => ({
   kind: "mount", event, processor: "pipes", processor_id: "p1",
   status: event === "stage" ? "mounting" : (event as MountEvent["status"]), ...extra,

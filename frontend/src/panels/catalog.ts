@@ -190,7 +190,14 @@ export async function addTask(task: Task, position: XY): Promise<void> {
   try {
     const args = await argumentsOf(task.id);
     store.addSocketNode(
-      { processor: task.processor, module: task.module, task: task.name, arguments: args.map((arg) => ({ name: arg.name, annotation: annotationOf(arg) })) },
+      {
+        processor: task.processor,
+        module: task.module,
+        task: task.name,
+        arguments: args.map((arg) => ({ name: arg.name, annotation: annotationOf(arg) })),
+        // A function that takes `plugs` may send any value on a wire: its result is untyped.
+        returns: task.accepts_plugs ? "" : (task.returns ?? ""),
+      },
       position,
       canvasApi()?.view(),
     );

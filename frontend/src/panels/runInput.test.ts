@@ -20,7 +20,7 @@ describe("parseRunInput", () => {
     const signature = [
       { name: "message", annotation: "str" }, { name: "count", annotation: "int" }, { name: "ratio", annotation: "float | None" },
       { name: "tags", annotation: "list[str]" }, { name: "anything", annotation: "" }, { name: "maybe", annotation: "Optional[bool]" },
-      { name: "*args", annotation: "" }, { name: "**kwargs", annotation: "" }, { name: "plugs", annotation: "" },
+      { name: "*args", annotation: "" }, { name: "**kwargs", annotation: "" }, { name: "rest", annotation: "*int" }, { name: "plugs", annotation: "" },
     ];
     expect(JSON.parse(runTemplate(signature))).toEqual({
       args: [], kwargs: { message: "", count: 0, ratio: 0, tags: [], anything: null, maybe: false },

@@ -1,26 +1,19 @@
 /** Reading the Run form's JSON into the call's args and kwargs, with a message when it cannot. */
 import type { RunInput } from "../api/types";
 import type { ArgumentSpec } from "../store/document";
+import { placeholderOf } from "../store/wireTypes";
 
 export type RunParse = { ok: true; input: RunInput } | { ok: false; error: string };
 
 /** The platform passes these keyword dicts itself (the sample processors' signature). */
 const PLATFORM_KEYWORDS = new Set(["plugs", "output"]);
 
-/** A value of the argument's annotation to start from (null when it has none we know). */
-export function placeholderOf(annotation: string): unknown {
-  const first = annotation.replace(/\s/g, "").replace(/^Optional\[(.*)\]$/, "$1").split("|")[0] ?? "";
-  const base = first.split("[")[0] ?? "";
-  const known: Record<string, unknown> = {
-    int: 0, float: 0, str: "", bool: false, list: [], List: [], tuple: [], Tuple: [], dict: {}, Dict: {},
-  };
-  return base in known ? known[base] : null;
-}
-
 /** A starting point built from the signature: each named argument as a keyword, set to a
- * value of its annotation; *args, **kwargs and the platform's plugs/output are left out. */
+ * value of its annotation (the typed-wire checker's reading, store/wireTypes.ts, as the
+ * processor page's form on the server); *args, **kwargs and the platform's plugs/output are left out. */
 export function runTemplate(args: ArgumentSpec[]): string {
-  const named = args.filter((arg) => !arg.name.startsWith("*") && !PLATFORM_KEYWORDS.has(arg.name));
+  const variadic = (arg: ArgumentSpec) => arg.name.startsWith("*") || arg.annotation.startsWith("*");
+  const named = args.filter((arg) => !variadic(arg) && !PLATFORM_KEYWORDS.has(arg.name));
   const kwargs = Object.fromEntries(named.map((arg) => [arg.name, placeholderOf(arg.annotation)]));
   return JSON.stringify({ args: [], kwargs }, null, 2);
 }

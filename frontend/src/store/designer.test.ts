@@ -201,12 +201,37 @@ describe("copy, paste and delete", () => {
 
 describe("connect", () => {
   it("adds a plug typed by its output and rejects invalid ones", () => {
+    state().updateNodeData("s1", { arguments: [{ name: "a", annotation: "int" }, { name: "b", annotation: "dict" }] });
     expect(state().connect({ source: "s2", sourceHandle: "error", target: "s1", targetHandle: "arg:b" })).toBe(true);
     expect(state().edges.at(-1)?.data?.plugType).toBe("ERROR");
     expect(state().connect({ source: "s1", sourceHandle: "result", target: "s1", targetHandle: "in" })).toBe(false);
     expect(state().connect({ source: "s1", sourceHandle: "result", target: "s2", targetHandle: "arg:zzz" })).toBe(false);
     expect(state().connect({ source: "s1", sourceHandle: "result", target: "s2", targetHandle: "arg:a" })).toBe(false);
     expect(state().notice?.text).toMatch(/already/);
+  });
+
+  it("refuses a wire whose result type the argument never takes, with the server's words", () => {
+    state().updateNodeData("s1", { returns: "int" });
+    state().updateNodeData("s2", { arguments: [{ name: "a", annotation: "int" }, { name: "b", annotation: "int | None" }, { name: "c", annotation: "str" }] });
+    const edges = state().edges.length;
+    expect(state().connect({ source: "s1", sourceHandle: "result", target: "s2", targetHandle: "arg:c" })).toBe(false);
+    expect(state().edges).toHaveLength(edges);
+    expect(state().notice).toEqual({
+      kind: "error",
+      text: "Types do not match: the result of sock_s1 is int, and argument c of sock_s2 takes str: int is not str.",
+    });
+    expect(state().connect({ source: "s1", sourceHandle: "error", target: "s2", targetHandle: "in" })).toBe(false);
+    expect(state().notice?.text).toMatch(/the error of sock_s1 is dict\[str, str\], and its first argument a of sock_s2/);
+    expect(state().connect({ source: "s1", sourceHandle: "result", target: "s2", targetHandle: "arg:b" })).toBe(true);
+  });
+
+  it("makes a wire the checker cannot decide, and says why it may not fit", () => {
+    state().updateNodeData("s1", { returns: "int | None" });
+    expect(state().connect({ source: "s1", sourceHandle: "result", target: "s2", targetHandle: "arg:b" })).toBe(true);
+    expect(state().notice).toEqual({
+      kind: "info",
+      text: "Types may not match: the result of sock_s1 is int | None, and argument b of sock_s2 takes int: int | None may be None, which is not int. The plug was made; check its values.",
+    });
   });
 });
 

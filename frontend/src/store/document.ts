@@ -19,7 +19,13 @@ export type SocketSettings = {
   ratelimit: string;
   interval: number | null;
   cron: string;
+  /** Runs the schedule missed while no scheduler ran: skip them, run once, or run each (the latest `missed_max`). */
+  missed_policy: MissedPolicy;
+  missed_max: number;
 };
+
+export type MissedPolicy = "skip" | "once" | "all";
+export const MISSED_POLICIES: readonly MissedPolicy[] = ["skip", "once", "all"];
 
 export type SocketData = {
   processor: string;
@@ -28,6 +34,10 @@ export type SocketData = {
   task: string;
   socketName: string;
   arguments: ArgumentSpec[];
+  /** The result output's annotation: the function's return annotation; absent when it has none
+   * or may send any value through `plugs` (both untyped, Any). Wires are checked against it
+   * (store/wireTypes.ts); the server checks a deploy against the mounted function instead. */
+  returns?: string;
   settings: SocketSettings;
   /** Reuse the existing socket of that name (another flow's, or made outside any flow) as it
    * is: the deploy neither creates nor changes it. Absent: this flow's own socket. */
@@ -99,6 +109,8 @@ export const DEFAULT_SETTINGS: SocketSettings = {
   ratelimit: "",
   interval: null,
   cron: "",
+  missed_policy: "once",
+  missed_max: 10,
 };
 
 export const DEFAULT_QUEUE: QueueSettings = {

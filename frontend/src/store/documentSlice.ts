@@ -19,6 +19,7 @@ import {
   patchNodeData,
   placeAt,
   plugProblem,
+  plugWarning,
   setSelected,
   socketNames,
   ungroupSelected,
@@ -181,7 +182,10 @@ export function documentSlice(clock: () => number): StateCreator<DesignerState, 
           if (!state.readOnly) set({ notice: { kind: "error", text: problem } });
           return false;
         }
-        return commit((s) => ({ edges: [...setSelected(s.edges, false), makePlug(connection)] }));
+        const made = commit((s) => ({ edges: [...setSelected(s.edges, false), makePlug(connection)] }));
+        const warning = plugWarning(state, connection);
+        if (made && warning) set({ notice: { kind: "info", text: `${warning} The plug was made; check its values.` } });
+        return made;
       },
 
       addSocketNode(spec, position, view) {

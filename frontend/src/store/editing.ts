@@ -27,10 +27,11 @@ import {
   type SocketFlowNode,
 } from "./flow";
 import { nodeSize } from "./placement";
+import { wireJudge, type Verdict } from "./wireTypes";
 
 export type Graph = { nodes: DesignerNode[]; edges: PlugEdge[] };
 export type Clipboard = { nodes: DocNode[]; edges: DocEdge[] };
-export type SocketSpec = { processor: string; module: string; task: string; arguments: ArgumentSpec[]; socketName?: string };
+export type SocketSpec = { processor: string; module: string; task: string; arguments: ArgumentSpec[]; returns?: string; socketName?: string };
 
 let idCounter = 0;
 export function newId(prefix: string): string {
@@ -63,6 +64,7 @@ export function makeSocketNode(spec: SocketSpec, position: XY, taken: ReadonlySe
     task: spec.task,
     socketName: uniqueName(spec.socketName ?? defaultSocketName(spec.task, flow), taken),
     arguments: spec.arguments.map((arg) => ({ name: arg.name, annotation: arg.annotation })),
+    ...(spec.returns ? { returns: spec.returns } : {}),
     settings: { ...DEFAULT_SETTINGS },
   };
   return toFlowNode({ id: newId("socket"), type: "socket", position, data }) as SocketFlowNode;
@@ -211,7 +213,35 @@ export function plugProblem(graph: Graph, connection: Connection): string | null
       edge.sourceHandle === connection.sourceHandle &&
       edge.targetHandle === connection.targetHandle,
   );
-  return duplicate ? "These two are already plugged together." : null;
+  if (duplicate) return "These two are already plugged together.";
+  const types = plugTypes(source, target, connection);
+  return types.verdict === "refuse" ? types.message : null;
+}
+
+/** The typed-wire verdict on a connection between two sockets, in the server's words
+ * (apps/flows/wires.py): a wire into the socket itself feeds its first argument. */
+export function plugTypes(source: SocketFlowNode, target: SocketFlowNode, connection: Connection): { verdict: Verdict; message: string } {
+  const argument = handleArgument(connection.targetHandle);
+  const fed = argument === null ? target.data.arguments.find((arg) => !arg.annotation.startsWith("**")) : target.data.arguments.find((arg) => arg.name === argument);
+  if (!fed) return { verdict: "ok", message: "" };
+  return wireJudge({
+    source_socket: source.data.socketName,
+    error: connection.sourceHandle === "error",
+    source_type: source.data.returns ?? null,
+    target_socket: target.data.socketName,
+    argument: fed.name,
+    target_type: fed.annotation,
+    whole_socket: argument === null,
+  });
+}
+
+/** Why a plug the checker allows may still carry values its argument does not take, or null. */
+export function plugWarning(graph: Graph, connection: Connection): string | null {
+  const source = graph.nodes.find((node) => node.id === connection.source);
+  const target = graph.nodes.find((node) => node.id === connection.target);
+  if (source?.type !== "socket" || target?.type !== "socket") return null;
+  const types = plugTypes(source, target, connection);
+  return types.verdict === "warn" ? types.message : null;
 }
 
 export function makePlug(connection: Connection): PlugEdge {

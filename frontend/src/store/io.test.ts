@@ -53,7 +53,21 @@ describe("export and import", () => {
     if (result.ok && result.document.nodes[0]?.type === "socket") {
       expect(result.document.nodes[0].data.settings.concurrency).toBeNull();
       expect(result.document.nodes[0].data.arguments).toEqual([]);
+      expect(result.document.nodes[0].data.settings.missed_policy).toBe("once");
+      expect(result.document.nodes[0].data.settings.missed_max).toBe(10);
+      expect(result.document.nodes[0].data.returns).toBeUndefined();
     }
+  });
+
+  it("keeps a socket's result type and missed-run policy", () => {
+    const settings = { ...socket("a").data.settings, cron: "*/5 * * * *", missed_policy: "all" as const, missed_max: 3 };
+    const result = importDocument(
+      JSON.stringify(doc([{ ...socket("a"), data: { ...socket("a").data, returns: "list[int]", settings } }])),
+    );
+    expect(result.ok && result.document.nodes[0]?.type === "socket" && result.document.nodes[0].data).toMatchObject({
+      returns: "list[int]",
+      settings: { missed_policy: "all", missed_max: 3 },
+    });
   });
 });
 

@@ -5,6 +5,7 @@
 import {
   DEFAULT_QUEUE,
   DEFAULT_SETTINGS,
+  MISSED_POLICIES,
   SCHEMA,
   WHOLE_SOCKET,
   handleArgument,
@@ -92,6 +93,9 @@ function readSettings(c: Checker, value: unknown, path: string): SocketSettings 
     ratelimit: c.string(s.ratelimit, `${path}.ratelimit`, { fallback: "" }),
     interval: c.nullableNumber(s.interval, `${path}.interval`),
     cron: c.string(s.cron, `${path}.cron`, { fallback: "" }),
+    // Added later: a document without them has the platform's defaults.
+    missed_policy: MISSED_POLICIES.find((policy) => policy === s.missed_policy) ?? DEFAULT_SETTINGS.missed_policy,
+    missed_max: c.number(s.missed_max, `${path}.missed_max`, DEFAULT_SETTINGS.missed_max),
   };
 }
 
@@ -128,6 +132,7 @@ function readNode(c: Checker, value: unknown, path: string): DocNode | null {
           task: c.string(data.task, `${path}.data.task`, { required: true }),
           socketName: c.string(data.socketName, `${path}.data.socketName`, { required: true }),
           arguments: readArguments(c, data.arguments ?? [], `${path}.data.arguments`),
+          ...(typeof data.returns === "string" && data.returns ? { returns: data.returns } : {}),
           settings: readSettings(c, data.settings, `${path}.data.settings`),
           ...(data.shared === true ? { shared: true } : {}),
         },
